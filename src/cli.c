@@ -1,0 +1,181 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_RO = 256,
+	OPT_ROX,
+	OPT_RW,
+	OPT_RWX,
+	OPT_DEV,
+	OPT_BEST_EFFORT,
+	OPT_STATUS,
+	OPT_CHECK,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "ro", required_argument, NULL, OPT_RO },
+	{ "rox", required_argument, NULL, OPT_ROX },
+	{ "rw", required_argument, NULL, OPT_RW },
+	{ "rwx", required_argument, NULL, OPT_RWX },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
+	{ "status", no_argument, NULL, OPT_STATUS },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+void cli_usage(FILE *out)
+{
+	fputs("Usage: landjail [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       landjail --check [OPTIONS] [PROFILE...]\n"
+	      "       landjail --status\n"
+	      "\n"
+	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
+	      "namespaces or setuid.  Nothing is granted unless a profile or an option says so.\n"
+	      "\n"
+	      "Policy:\n"
+	      "  -p, --profile NAME|PATH  load a profile (repeatable; each adds to the others)\n"
+	      "      --ro PATH            allow reading files and listing directories beneath PATH\n"
+	      "      --rox PATH           as --ro, and executing\n"
+	      "      --rw PATH            as --ro, and creating, writing, removing, renaming, truncating\n"
+	      "      --rwx PATH           as --rw, and executing\n"
+	      "      --dev PATH           read, write and ioctl on the device file(s) at PATH\n"
+	      "                           (PATH options repeat; a leading ? makes PATH optional)\n"
+	      "      --best-effort        run even if this kernel cannot enforce the whole policy,\n"
+	      "                           with a warning naming what is not enforced\n"
+	      "\n"
+	      "Modes:\n"
+	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
+	      "                           print the effective policy as a profile, run nothing\n"
+	      "      --status             show what this kernel lets landjail enforce\n"
+	      "\n"
+	      "Output:\n"
+	      "  -v, --verbose            say what is enforced and how the command ended\n"
+	      "  -q, --quiet              no warnings (a --best-effort run still warns)\n"
+	      "      --version            print the version\n"
+	      "  -h, --help               print this help\n"
+	      "\n"
+	      "Exit status: COMMAND's own; 128+N if it died of signal N; 125 if landjail\n"
+	      "failed (bad profile, policy not enforceable); 126 if COMMAND cannot be\n"
+	      "executed; 127 if COMMAND was not found.\n"
+	      "\n"
+	      "See landjail(1) and landjail.profile(5).\n",
+	      out);
+}
+
+static char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	if (strcmp(path, ".") == 0)
+		return xstrdup(cwd);
+	return xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+}
+
+static int add_rule(struct cli *c, enum fs_access a, const char *arg)
+{
+	bool optional = arg[0] == '?';
+	const char *path = arg + optional;
+	if (!*path) {
+		diag_error("--%s needs a path", fs_access_name(a));
+		return -1;
+	}
+	char *abs = absolute(path);
+	if (!abs) {
+		diag_error("--%s %s: cannot find the current directory", fs_access_name(a), path);
+		return -1;
+	}
+	c->rules = grow_array(c->rules, sizeof(*c->rules), c->n_rules, &c->cap_rules);
+	c->rules[c->n_rules++] = (struct cli_rule){
+		.access = a, .path = abs, .optional = optional,
+		.label = xasprintf("--%s %s", fs_access_name(a), arg),
+	};
+	return 0;
+}
+
+static const enum fs_access opt_access[] = {
+	[OPT_RO - OPT_RO] = FS_RO, [OPT_ROX - OPT_RO] = FS_ROX, [OPT_RW - OPT_RO] = FS_RW,
+	[OPT_RWX - OPT_RO] = FS_RWX, [OPT_DEV - OPT_RO] = FS_DEV,
+};
+
+static int one_option(struct cli *c, int opt)
+{
+	switch (opt) {
+	case 'p':
+		strv_push(&c->profiles, xstrdup(optarg));
+		return 0;
+	case OPT_RO:
+	case OPT_ROX:
+	case OPT_RW:
+	case OPT_RWX:
+	case OPT_DEV:
+		return add_rule(c, opt_access[opt - OPT_RO], optarg);
+	case OPT_BEST_EFFORT:
+		c->best_effort = true;
+		return 0;
+	case OPT_STATUS:
+		c->status = true;
+		return 0;
+	case OPT_CHECK:
+		c->check = true;
+		return 0;
+	case 'v':
+		c->verbosity = VERB_VERBOSE;
+		return 0;
+	case 'q':
+		c->verbosity = VERB_QUIET;
+		return 0;
+	case OPT_VERSION:
+		c->version = true;
+		return 0;
+	case 'h':
+		c->help = true;
+		return 0;
+	default:
+		fputs("Try 'landjail --help'.\n", stderr);
+		return -1;
+	}
+}
+
+int cli_parse(int argc, char **argv, struct cli *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->verbosity = VERB_NORMAL;
+	opterr = 1;
+	optind = 1;
+	int opt;
+	/* '+': options end at COMMAND, whose own options are its business. */
+	while ((opt = getopt_long(argc, argv, "+p:vqh", long_options, NULL)) != -1)
+		if (one_option(c, opt) < 0)
+			return -1;
+	c->command = argv + optind;
+	if (c->check) {
+		for (; *c->command; c->command++)
+			strv_push(&c->profiles, xstrdup(*c->command));
+	}
+	return 0;
+}
+
+void cli_free(struct cli *c)
+{
+	strv_free(&c->profiles);
+	for (size_t i = 0; i < c->n_rules; i++) {
+		free(c->rules[i].path);
+		free(c->rules[i].label);
+	}
+	free(c->rules);
+}

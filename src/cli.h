@@ -1,0 +1,31 @@
+/* The command line → struct cli, and nothing else. */
+#ifndef LANDJAIL_CLI_H
+#define LANDJAIL_CLI_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "policy.h"
+
+struct cli_rule {
+	enum fs_access access;
+	char *path;   /* absolute */
+	char *label;  /* "--ro PATH", for messages */
+	bool optional;
+};
+
+struct cli {
+	struct strv profiles;
+	struct cli_rule *rules;
+	size_t n_rules, cap_rules;
+	bool best_effort, status, check, version, help;
+	enum verbosity verbosity;
+	char **command; /* NULL-terminated tail of argv; may be empty */
+};
+
+/* Returns 0, or -1 after printing what is wrong (exit 125). */
+int cli_parse(int argc, char **argv, struct cli *out);
+void cli_usage(FILE *out);
+void cli_free(struct cli *c);
+
+#endif

@@ -1,0 +1,176 @@
+#include "command.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* 0 if runnable, -ENOENT if absent, -EACCES if present but not runnable. */
+static int runnable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -EACCES;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return -EACCES;
+	return 0;
+}
+
+int command_resolve(const char *name, const char *path_env, char **resolved)
+{
+	*resolved = NULL;
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		int rc = runnable(name);
+		if (rc == 0)
+			*resolved = xstrdup(name);
+		return rc;
+	}
+	int best = -ENOENT;
+	const char *dirs = path_env && *path_env ? path_env : DEFAULT_PATH;
+	for (const char *d = dirs;; d++) {
+		const char *end = strchrnul(d, ':');
+		/* An empty PATH entry means the current directory, as for execvp. */
+		char *cand = end == d ? xasprintf("./%s", name)
+				      : xasprintf("%.*s/%s", (int)(end - d), d, name);
+		int rc = runnable(cand);
+		if (rc == 0) {
+			*resolved = cand;
+			return 0;
+		}
+		free(cand);
+		if (rc == -EACCES)
+			best = rc;
+		if (!*end)
+			return best;
+		d = end;
+	}
+}
+
+/* The canonical path of an open rule, through /proc/self/fd. */
+static char *fd_path(int fd)
+{
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static bool beneath(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static bool grants_exec(const struct policy *p, const char *canon)
+{
+	for (size_t i = 0; i < p->n_fs; i++) {
+		const struct fs_rule *r = &p->fs[i];
+		if (r->fd < 0 || !fs_access_executes(r->access))
+			continue;
+		char *rp = fd_path(r->fd);
+		bool ok = rp && beneath(rp, canon);
+		free(rp);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* The interpreter named on a "#!" line, or NULL. */
+static char *script_interpreter(const char *path)
+{
+	char line[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return NULL;
+	line[n] = '\0';
+	char *s = line + 2;
+	s += strspn(s, " \t");
+	size_t len = strcspn(s, " \t\n");
+	return len ? xstrndup(s, len) : NULL;
+}
+
+/* The dynamic loader a 64-bit ELF program asks for (PT_INTERP), or NULL:
+ * the kernel opens it for execution too, so it needs execute as well. */
+static char *elf_interpreter(const char *path)
+{
+	char *interp = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	Elf64_Ehdr eh;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 256)
+		goto out;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		off_t off = (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph));
+		if (pread(fd, &ph, sizeof(ph), off) != (ssize_t)sizeof(ph))
+			break;
+		if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > PATH_MAX)
+			continue;
+		interp = xcalloc(1, ph.p_filesz + 1);
+		if (pread(fd, interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz) {
+			free(interp);
+			interp = NULL;
+		}
+		break;
+	}
+out:
+	close(fd);
+	return interp;
+}
+
+static bool check_one(const struct policy *p, const char *path, char **hint)
+{
+	char *canon = realpath(path, NULL);
+	if (!canon)
+		return true; /* execve will report it */
+	bool ok = grants_exec(p, canon);
+	if (!ok) {
+		char *from = strcmp(canon, path) ? xasprintf(" (resolved from %s)", path)
+						 : xstrdup("");
+		*hint = xasprintf("the policy does not allow executing %s%s: add "
+				  "\"--rox %s\", or a rox or rwx rule for a directory above it",
+				  canon, from, canon);
+		free(from);
+	}
+	free(canon);
+	return ok;
+}
+
+bool command_executable_under(const struct policy *p, const char *resolved, char **hint)
+{
+	*hint = NULL;
+	if (!check_one(p, resolved, hint))
+		return false;
+	/* A script's interpreter, and an ELF program's (or that interpreter's)
+	 * dynamic loader, are opened for execution by the kernel as well. */
+	char *interp = script_interpreter(resolved);
+	const char *program = interp ? interp : resolved;
+	bool ok = !interp || check_one(p, interp, hint);
+	char *loader = ok ? elf_interpreter(program) : NULL;
+	if (loader)
+		ok = check_one(p, loader, hint);
+	free(loader);
+	free(interp);
+	return ok;
+}

@@ -1,0 +1,18 @@
+/* Finding the program to run, and checking the policy lets it run, before
+ * anything is confined: a person gets "not found" or "the policy does not
+ * allow executing X" instead of an EACCES from inside the sandbox. */
+#ifndef LANDJAIL_COMMAND_H
+#define LANDJAIL_COMMAND_H
+
+#include "policy.h"
+
+/* Resolve name as execvp() would, on path_env (the caller's PATH).
+ * Returns 0 with *resolved (malloc'd), -ENOENT (exit 127) or -EACCES
+ * (found but not executable: exit 126). */
+int command_resolve(const char *name, const char *path_env, char **resolved);
+
+/* Does p grant execute on the program and, for a "#!" script, on its
+ * interpreter?  If not, *hint says what to add (malloc'd). */
+bool command_executable_under(const struct policy *p, const char *resolved, char **hint);
+
+#endif

@@ -1,0 +1,231 @@
+#include "policy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Access classes, in the order --check prints them. */
+static const struct {
+	const char *name;
+	bool executes;
+} fs_access_table[FS_ACCESS_COUNT] = {
+	[FS_RO] = { "ro", false },
+	[FS_ROX] = { "rox", true },
+	[FS_RW] = { "rw", false },
+	[FS_RWX] = { "rwx", true },
+	[FS_DEV] = { "dev", false },
+};
+
+const char *const policy_default_env_keep[] = {
+	"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TZ",
+	"LANG", "LANGUAGE", "LC_*", "TMPDIR", NULL,
+};
+
+const char *fs_access_name(enum fs_access a)
+{
+	return fs_access_table[a].name;
+}
+
+bool fs_access_executes(enum fs_access a)
+{
+	return fs_access_table[a].executes;
+}
+
+bool fs_access_from_name(const char *name, enum fs_access *out)
+{
+	for (int a = 0; a < FS_ACCESS_COUNT; a++) {
+		if (strcmp(fs_access_table[a].name, name) == 0) {
+			*out = (enum fs_access)a;
+			return true;
+		}
+	}
+	return false;
+}
+
+void policy_init(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->env.clear = -1;
+}
+
+void policy_free(struct policy *p)
+{
+	policy_close_paths(p);
+	for (size_t i = 0; i < p->n_fs; i++)
+		free(p->fs[i].path);
+	free(p->fs);
+	for (size_t i = 0; i < p->env.n_set; i++) {
+		free(p->env.set[i].name);
+		free(p->env.set[i].value);
+	}
+	free(p->env.set);
+	strv_free(&p->env.keep);
+	strv_free(&p->sources);
+	strv_free(&p->labels);
+	free(p->description);
+	memset(p, 0, sizeof(*p));
+}
+
+const char *policy_label(struct policy *p, const char *label)
+{
+	for (size_t i = 0; i < p->labels.n; i++)
+		if (strcmp(p->labels.v[i], label) == 0)
+			return p->labels.v[i];
+	strv_push(&p->labels, xstrdup(label));
+	return p->labels.v[p->labels.n - 1];
+}
+
+void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
+		   bool optional, struct origin at)
+{
+	for (size_t i = 0; i < p->n_fs; i++) {
+		struct fs_rule *r = &p->fs[i];
+		if (r->access == a && strcmp(r->path, path) == 0) {
+			/* A mandatory mention wins over an optional one. */
+			r->optional = r->optional && optional;
+			return;
+		}
+	}
+	p->fs = grow_array(p->fs, sizeof(*p->fs), p->n_fs, &p->cap_fs);
+	p->fs[p->n_fs++] = (struct fs_rule){
+		.path = xstrdup(path), .access = a, .optional = optional,
+		.at = at, .fd = -1, .missing = false,
+	};
+}
+
+void policy_add_env_keep(struct policy *p, const char *glob)
+{
+	if (!strv_contains(&p->env.keep, glob))
+		strv_push(&p->env.keep, xstrdup(glob));
+}
+
+void policy_add_env_set(struct policy *p, const char *name, const char *value,
+			struct origin at)
+{
+	/* A later assignment to the same name replaces the earlier one. */
+	for (size_t i = 0; i < p->env.n_set; i++) {
+		struct env_assign *e = &p->env.set[i];
+		if (strcmp(e->name, name) == 0) {
+			free(e->value);
+			e->value = xstrdup(value);
+			e->at = at;
+			return;
+		}
+	}
+	p->env.set = grow_array(p->env.set, sizeof(*p->env.set), p->env.n_set,
+				&p->env.cap_set);
+	p->env.set[p->env.n_set++] = (struct env_assign){
+		.name = xstrdup(name), .value = xstrdup(value), .at = at,
+	};
+}
+
+bool policy_path_per_process(const char *path)
+{
+	return strncmp(path, "/proc/self", 10) == 0 && (path[10] == '\0' || path[10] == '/');
+}
+
+void policy_open_paths(struct policy *p, struct errlist *el)
+{
+	for (size_t i = 0; i < p->n_fs; i++) {
+		struct fs_rule *r = &p->fs[i];
+		if (r->fd >= 0 || r->missing)
+			continue;
+		if (policy_path_per_process(r->path)) {
+			/* Checked here, opened by the child (see landlock_enter). */
+			if (access(r->path, F_OK) == 0)
+				continue;
+		} else {
+			r->fd = open(r->path, O_PATH | O_CLOEXEC);
+			if (r->fd >= 0)
+				continue;
+		}
+		if ((errno == ENOENT || errno == ENOTDIR) && r->optional) {
+			r->missing = true;
+			continue;
+		}
+		if (errno == ENOENT)
+			errlist_add(el, r->at.file, r->at.line,
+				    "%s does not exist (prefix it with ? if it is optional)", r->path);
+		else
+			errlist_add(el, r->at.file, r->at.line, "cannot open %s: %s", r->path,
+				    strerror(errno));
+	}
+}
+
+void policy_close_paths(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_fs; i++)
+		close_fd(&p->fs[i].fd);
+}
+
+/* Values with blanks or quotes are written quoted, as the parser reads them. */
+static void print_word(FILE *out, const char *w)
+{
+	if (*w && !strpbrk(w, " \t\"\\;$")) {
+		fputs(w, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *w; w++) {
+		if (*w == '"' || *w == '\\')
+			fputc('\\', out);
+		else if (*w == '$')
+			fputc('$', out); /* "$$" reads back as one "$" */
+		fputc(*w, out);
+	}
+	fputc('"', out);
+}
+
+static void print_fs(FILE *out, const struct policy *p)
+{
+	fputs("\n[filesystem]\n", out);
+	for (int a = 0; a < FS_ACCESS_COUNT; a++)
+		for (size_t i = 0; i < p->n_fs; i++) {
+			const struct fs_rule *r = &p->fs[i];
+			if (r->access != (enum fs_access)a)
+				continue;
+			fprintf(out, "%s%s = %s", r->missing ? "; " : "",
+				fs_access_name(r->access), r->missing ? "?" : "");
+			print_word(out, r->path);
+			fputs(r->missing ? " (absent here)\n" : "\n", out);
+		}
+}
+
+static void print_env(FILE *out, const struct policy *p)
+{
+	fputs("\n[environment]\n", out);
+	if (!p->env.configured) {
+		fputs("; no profile configures the environment: the defaults apply\n", out);
+		fputs("clear = yes\n", out);
+		for (const char *const *k = policy_default_env_keep; *k; k++)
+			fprintf(out, "keep = %s\n", *k);
+		return;
+	}
+	fprintf(out, "clear = %s\n", p->env.clear == 0 ? "no" : "yes");
+	for (size_t i = 0; i < p->env.keep.n; i++)
+		fprintf(out, "keep = %s\n", p->env.keep.v[i]);
+	for (size_t i = 0; i < p->env.n_set; i++) {
+		fprintf(out, "set = ");
+		char *kv = xasprintf("%s=%s", p->env.set[i].name, p->env.set[i].value);
+		print_word(out, kv);
+		free(kv);
+		fputc('\n', out);
+	}
+}
+
+void policy_print_ini(FILE *out, const struct policy *p)
+{
+	fputs("; effective landjail policy, from:", out);
+	for (size_t i = 0; i < p->sources.n; i++)
+		fprintf(out, " %s", p->sources.v[i]);
+	if (!p->sources.n)
+		fputs(" the command line", out);
+	fputs("\n[profile]\n", out);
+	fprintf(out, "version = %d\n", POLICY_VERSION);
+	if (p->description)
+		fprintf(out, "description = %s\n", p->description);
+	print_fs(out, p);
+	print_env(out, p);
+}

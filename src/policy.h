@@ -1,0 +1,88 @@
+/* The plain data that every profile and command-line option is parsed into.
+ *
+ * Nothing here touches the kernel except policy_open_paths(), which turns
+ * the path rules into O_PATH descriptors once, before the fork, so that the
+ * enforcement code and the exec check work on the very inodes the rules
+ * named. */
+#ifndef LANDJAIL_POLICY_H
+#define LANDJAIL_POLICY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "util.h"
+
+#define POLICY_VERSION 1
+
+enum fs_access { FS_RO, FS_ROX, FS_RW, FS_RWX, FS_DEV, FS_ACCESS_COUNT };
+
+/* Profile key / option name of an access class ("ro", "rox", ...). */
+const char *fs_access_name(enum fs_access a);
+bool fs_access_from_name(const char *name, enum fs_access *out);
+bool fs_access_executes(enum fs_access a);
+
+/* Where a rule came from, for messages: "file:line" or an option. */
+struct origin {
+	const char *file; /* owned by policy.labels */
+	unsigned line;    /* 0 for a command-line option */
+};
+
+struct fs_rule {
+	char *path;
+	enum fs_access access;
+	bool optional;
+	struct origin at;
+	int fd;       /* O_PATH descriptor once opened, else -1 */
+	bool missing; /* optional and absent on this machine */
+};
+
+struct env_assign {
+	char *name, *value;
+	struct origin at;
+};
+
+struct policy {
+	char *description;
+	struct fs_rule *fs;
+	size_t n_fs, cap_fs;
+	struct {
+		int clear;       /* 1 yes, 0 no, -1 not said */
+		bool configured; /* some profile has an [environment] key */
+		struct strv keep;
+		struct env_assign *set;
+		size_t n_set, cap_set;
+	} env;
+	struct strv sources; /* profile files read, in order */
+	struct strv labels;  /* storage for origin.file strings */
+	bool best_effort;
+};
+
+void policy_init(struct policy *p);
+void policy_free(struct policy *p);
+
+/* Interned label for origins; the returned string lives as long as p. */
+const char *policy_label(struct policy *p, const char *label);
+
+void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
+		   bool optional, struct origin at);
+void policy_add_env_keep(struct policy *p, const char *glob);
+void policy_add_env_set(struct policy *p, const char *name, const char *value,
+			struct origin at);
+
+/* Environment variables kept when no profile configures [environment]. */
+extern const char *const policy_default_env_keep[];
+
+/* /proc/self/... names a different inode in every process: such rules are
+ * opened by the sandboxed process itself, just before it restricts itself. */
+bool policy_path_per_process(const char *path);
+
+/* Open every path rule O_PATH|O_CLOEXEC; missing optional paths are marked,
+ * anything else that cannot be opened goes to el with its origin. */
+void policy_open_paths(struct policy *p, struct errlist *el);
+void policy_close_paths(struct policy *p);
+
+/* The effective policy as a profile that would produce it. */
+void policy_print_ini(FILE *out, const struct policy *p);
+
+#endif

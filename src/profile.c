@@ -1,0 +1,755 @@
+#include "profile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+/* ---- words and variables ------------------------------------------------ */
+
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+static void buf_putc(struct buf *b, char c)
+{
+	b->s = grow_array(b->s, 1, b->n + 1, &b->cap);
+	b->s[b->n++] = c;
+	b->s[b->n] = '\0';
+}
+
+static void buf_puts(struct buf *b, const char *s)
+{
+	while (*s)
+		buf_putc(b, *s++);
+}
+
+static bool is_name_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Index of the '}' closing the "${" that starts at s[-2], or -1. */
+static long closing_brace(const char *s)
+{
+	int depth = 1;
+	for (const char *c = s; *c; c++) {
+		if (c[0] == '$' && c[1] == '{') {
+			depth++;
+			c++;
+		} else if (*c == '}' && --depth == 0) {
+			return c - s;
+		}
+	}
+	return -1;
+}
+
+static int expand_text(const char *s, size_t len, env_lookup_fn lookup,
+		       struct buf *b, char **err);
+
+/* *pp points just after "${"; expand the reference and move past its '}'. */
+static int expand_ref(const char **pp, env_lookup_fn lookup, struct buf *b, char **err)
+{
+	const char *p = *pp;
+	long close = closing_brace(p);
+	if (close < 0) {
+		*err = xstrdup("unterminated ${...}");
+		return -1;
+	}
+	size_t n = 0;
+	if (!is_name_start(p[0])) {
+		*err = xasprintf("bad variable reference ${%.*s}", (int)close, p);
+		return -1;
+	}
+	while (is_name_char(p[n]))
+		n++;
+	char *name = xstrndup(p, n);
+	const char *val = lookup(name);
+	int rc = 0;
+	if ((size_t)close == n) {
+		if (val)
+			buf_puts(b, val);
+		else {
+			*err = xasprintf("${%s} is not set in the environment "
+					 "(write ${%s:-DEFAULT} to give a default)", name, name);
+			rc = -1;
+		}
+	} else if (p[n] == ':' && p[n + 1] == '-') {
+		if (val && *val)
+			buf_puts(b, val);
+		else
+			rc = expand_text(p + n + 2, (size_t)close - n - 2, lookup, b, err);
+	} else {
+		*err = xasprintf("bad variable reference ${%.*s}: only ${NAME} and "
+				 "${NAME:-DEFAULT} are understood", (int)close, p);
+		rc = -1;
+	}
+	free(name);
+	*pp = p + close + 1;
+	return rc;
+}
+
+/* Expand "$$" and "${...}" in s[0..len) into b (used for defaults). */
+static int expand_text(const char *s, size_t len, env_lookup_fn lookup,
+		       struct buf *b, char **err)
+{
+	const char *end = s + len;
+	while (s < end) {
+		if (s[0] == '$' && s + 1 < end && s[1] == '$') {
+			buf_putc(b, '$');
+			s += 2;
+		} else if (s[0] == '$' && s + 1 < end && s[1] == '{') {
+			s += 2;
+			if (expand_ref(&s, lookup, b, err) < 0)
+				return -1;
+		} else if (s[0] == '$') {
+			*err = xstrdup("a lone $ (write $$ for a dollar sign, ${NAME} for a variable)");
+			return -1;
+		} else {
+			buf_putc(b, *s++);
+		}
+	}
+	return 0;
+}
+
+/* One character (or reference) of a word; *pp advances past it. */
+static int word_step(const char **pp, env_lookup_fn lookup, struct buf *b, char **err)
+{
+	const char *p = *pp;
+	if (p[0] == '\\') {
+		if (!p[1]) {
+			*err = xstrdup("a backslash at the end of the value");
+			return -1;
+		}
+		buf_putc(b, p[1]);
+		*pp = p + 2;
+		return 0;
+	}
+	if (p[0] == '$' && p[1] == '{') {
+		*pp = p + 2;
+		return expand_ref(pp, lookup, b, err);
+	}
+	size_t n = p[0] == '$' && p[1] == '$' ? 2 : 1;
+	*pp = p + n;
+	return expand_text(p, n, lookup, b, err);
+}
+
+int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
+			char **err)
+{
+	const char *p = in;
+	*err = NULL;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return 0;
+		struct buf b = { 0 };
+		bool quoted = false;
+		buf_puts(&b, ""); /* an empty "" word is still a word */
+		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+			if (*p == '"') {
+				quoted = !quoted;
+				p++;
+				continue;
+			}
+			if (word_step(&p, lookup, &b, err) < 0) {
+				free(b.s);
+				return -1;
+			}
+		}
+		if (quoted) {
+			free(b.s);
+			*err = xstrdup("unterminated double quote");
+			return -1;
+		}
+		strv_push(out, b.s);
+	}
+}
+
+/* ---- profile files ------------------------------------------------------ */
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* What all the files of one load share. */
+struct load {
+	struct policy *p;
+	struct errlist *el;
+	env_lookup_fn lookup;
+	struct file_id stack[PROFILE_MAX_INCLUDE_DEPTH + 1];
+	const char *stack_names[PROFILE_MAX_INCLUDE_DEPTH + 1];
+	int depth;
+	struct file_id *done; /* files fully loaded: a second include is a no-op */
+	size_t n_done, cap_done;
+};
+
+enum section {
+	SEC_NONE,
+	SEC_PROFILE,
+	SEC_FILESYSTEM,
+	SEC_ENVIRONMENT,
+	SEC_UNSUPPORTED, /* known, but enforced by no code in this build */
+	SEC_UNKNOWN,
+};
+
+/* The state of one file being read. */
+struct parse {
+	struct load *ld;
+	const char *file; /* label, lives in policy */
+	char *dir;        /* directory of the file, for relative includes */
+	FILE *fp;
+	unsigned line;
+	char *linebuf;
+	size_t linecap;
+	enum section section;
+	unsigned bad_line; /* last line the reader already complained about */
+};
+
+static const struct {
+	const char *name;
+	enum section sec;
+	const char *arrives_with;
+} section_table[] = {
+	{ "profile", SEC_PROFILE, NULL },
+	{ "filesystem", SEC_FILESYSTEM, NULL },
+	{ "environment", SEC_ENVIRONMENT, NULL },
+	{ "network", SEC_UNSUPPORTED, "network confinement" },
+	{ "syscalls", SEC_UNSUPPORTED, "syscall filtering" },
+	{ "limits", SEC_UNSUPPORTED, "resource limits" },
+};
+
+static void perr(struct parse *ps, const char *fmt, ...) PRINTF(2, 3);
+static void perr(struct parse *ps, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	errlist_add(ps->ld->el, ps->file, ps->line, "%s", msg ? msg : "(out of memory)");
+	free(msg);
+	ps->bad_line = ps->line;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* A section header line, seen by the reader: inih does not tell the
+ * handler about headers, and we want their line numbers. */
+static void on_section_header(struct parse *ps, char *hdr)
+{
+	char *close = strchr(hdr, ']');
+	if (!close) {
+		perr(ps, "section header without a closing ]");
+		ps->section = SEC_UNKNOWN;
+		return;
+	}
+	char *rest = trim(close + 1);
+	if (*rest && *rest != ';' && *rest != '#')
+		perr(ps, "unexpected text after the section header: %s", rest);
+	*close = '\0';
+	char *name = trim(hdr + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
+		if (strcmp(section_table[i].name, name) != 0)
+			continue;
+		ps->section = section_table[i].sec;
+		if (ps->section == SEC_UNSUPPORTED)
+			perr(ps, "[%s] is not supported by this build of landjail (%s "
+			     "arrives in a later release); refusing rather than ignoring it",
+			     name, section_table[i].arrives_with);
+		return;
+	}
+	ps->section = SEC_UNKNOWN;
+	perr(ps, "unknown section [%s] (known: [profile] [filesystem] [environment])", name);
+}
+
+/* Checks a line before inih sees it, so that every syntax error is
+ * reported with its line (inih only returns the first one). */
+static void precheck_line(struct parse *ps, const char *raw)
+{
+	char *copy = xstrdup(raw);
+	char *s = trim(copy);
+	bool continuation = raw[0] == ' ' || raw[0] == '\t';
+	if (!*s || *s == ';' || *s == '#') {
+		/* blank or comment */
+	} else if (*s == '[') {
+		on_section_header(ps, s);
+	} else if (!strpbrk(s, "=:") && !continuation) {
+		perr(ps, "expected \"key = value\" or a [section] header, got: %s", s);
+	} else if (!continuation && ps->section == SEC_NONE) {
+		perr(ps, "key outside any section (start the file with [profile])");
+	}
+	free(copy);
+}
+
+/* inih's reader: counts lines, catches lines longer than inih's buffer. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse *ps = stream;
+	ssize_t len = getline(&ps->linebuf, &ps->linecap, ps->fp);
+	if (len < 0)
+		return NULL;
+	ps->line++;
+	while (len > 0 && (ps->linebuf[len - 1] == '\n' || ps->linebuf[len - 1] == '\r'))
+		ps->linebuf[--len] = '\0';
+	if (strlen(ps->linebuf) != (size_t)len) {
+		perr(ps, "line contains a NUL byte");
+		str[0] = '\0';
+		return str;
+	}
+	if (len > num - 1) {
+		perr(ps, "line is %zd bytes long; the limit is %d (split the "
+		     "value over several lines with the same key)", len, num - 1);
+		str[0] = '\0';
+		return str;
+	}
+	precheck_line(ps, ps->linebuf);
+	if (ps->bad_line == ps->line) {
+		str[0] = '\0'; /* already reported: keep inih quiet about it */
+		return str;
+	}
+	memcpy(str, ps->linebuf, (size_t)len + 1);
+	return str;
+}
+
+static void load_file(struct load *ld, const char *path, const char *from_file,
+		      unsigned from_line);
+
+/* ---- keys ----------------------------------------------------------------- */
+
+static bool split(struct parse *ps, const char *key, const char *value, struct strv *words)
+{
+	char *err = NULL;
+	if (profile_split_words(value, ps->ld->lookup, words, &err) < 0) {
+		perr(ps, "%s: %s", key, err);
+		free(err);
+		strv_free(words);
+		return false;
+	}
+	if (!words->n)
+		perr(ps, "%s has no value", key);
+	return words->n > 0;
+}
+
+static struct origin here(struct parse *ps)
+{
+	return (struct origin){ .file = ps->file, .line = ps->line };
+}
+
+static void key_version(struct parse *ps, const char *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *trim(end))
+		perr(ps, "version must be a number, not \"%s\"", value);
+	else if (v != POLICY_VERSION)
+		perr(ps, "profile version %ld is not understood by landjail %s "
+		     "(it reads version %d)", v, LANDJAIL_VERSION, POLICY_VERSION);
+}
+
+static void key_description(struct parse *ps, const char *value)
+{
+	if (ps->ld->depth == 0 && !ps->ld->p->description)
+		ps->ld->p->description = xstrdup(value);
+}
+
+static char *resolve_include(struct parse *ps, const char *name);
+
+static void key_include(struct parse *ps, const char *value)
+{
+	struct strv words = { 0 };
+	if (!split(ps, "include", value, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		char *path = resolve_include(ps, words.v[i]);
+		if (path)
+			load_file(ps->ld, path, ps->file, ps->line);
+		free(path);
+	}
+	strv_free(&words);
+}
+
+static void key_fs(struct parse *ps, const char *key, const char *value)
+{
+	enum fs_access a;
+	if (!fs_access_from_name(key, &a)) {
+		perr(ps, "unknown key \"%s\" in [filesystem] (known: ro rox rw rwx dev)", key);
+		return;
+	}
+	struct strv words = { 0 };
+	if (!split(ps, key, value, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		const char *path = words.v[i];
+		bool optional = path[0] == '?';
+		path += optional;
+		if (path[0] != '/')
+			perr(ps, "%s: \"%s\" is not an absolute path", key, words.v[i]);
+		else
+			policy_add_fs(ps->ld->p, path, a, optional, here(ps));
+	}
+	strv_free(&words);
+}
+
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static bool valid_env_glob(const char *g)
+{
+	if (!*g)
+		return false;
+	for (const char *c = g; *c; c++)
+		if (!is_name_char(*c) && !strchr("*?[]!", *c))
+			return false;
+	return true;
+}
+
+static bool valid_env_name(const char *n, size_t len)
+{
+	if (!len || !is_name_start(n[0]))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!is_name_char(n[i]))
+			return false;
+	return true;
+}
+
+static void key_env_set(struct parse *ps, const char *word)
+{
+	const char *eq = strchr(word, '=');
+	if (!eq || !valid_env_name(word, (size_t)(eq - word))) {
+		perr(ps, "set: expected NAME=VALUE, got \"%s\"", word);
+		return;
+	}
+	char *name = xstrndup(word, (size_t)(eq - word));
+	policy_add_env_set(ps->ld->p, name, eq + 1, here(ps));
+	free(name);
+}
+
+static void key_env(struct parse *ps, const char *key, const char *value)
+{
+	struct policy *p = ps->ld->p;
+	if (strcmp(key, "clear") == 0) {
+		int b = parse_bool(value);
+		if (b < 0)
+			perr(ps, "clear must be yes or no, not \"%s\"", value);
+		else
+			p->env.clear = b;
+		p->env.configured = true;
+		return;
+	}
+	bool keep = strcmp(key, "keep") == 0;
+	if (!keep && strcmp(key, "set") != 0) {
+		perr(ps, "unknown key \"%s\" in [environment] (known: clear keep set)", key);
+		return;
+	}
+	p->env.configured = true;
+	struct strv words = { 0 };
+	if (!split(ps, key, value, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		if (!keep)
+			key_env_set(ps, words.v[i]);
+		else if (valid_env_glob(words.v[i]))
+			policy_add_env_keep(p, words.v[i]);
+		else
+			perr(ps, "keep: \"%s\" is not a variable name or glob", words.v[i]);
+	}
+	strv_free(&words);
+}
+
+static void key_profile(struct parse *ps, const char *key, const char *value)
+{
+	if (strcmp(key, "version") == 0)
+		key_version(ps, value);
+	else if (strcmp(key, "description") == 0)
+		key_description(ps, value);
+	else if (strcmp(key, "include") == 0)
+		key_include(ps, value);
+	else
+		perr(ps, "unknown key \"%s\" in [profile] (known: version description include)", key);
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse *ps = user;
+	(void)section; /* tracked by the reader, with its line */
+	switch (ps->section) {
+	case SEC_PROFILE:
+		key_profile(ps, key, value);
+		break;
+	case SEC_FILESYSTEM:
+		key_fs(ps, key, value);
+		break;
+	case SEC_ENVIRONMENT:
+		key_env(ps, key, value);
+		break;
+	case SEC_NONE:
+	case SEC_UNSUPPORTED:
+	case SEC_UNKNOWN:
+		break; /* reported once, at the header */
+	}
+	return 1;
+}
+
+/* ---- finding and opening files ------------------------------------------ */
+
+void profile_search_path(struct strv *out)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		strv_push(out, xasprintf("%s/landjail/profiles", xdg));
+	else if (home && home[0] == '/')
+		strv_push(out, xasprintf("%s/.config/landjail/profiles", home));
+	strv_push(out, xstrdup(LANDJAIL_ETC_PROFILES));
+	strv_push(out, xstrdup(LANDJAIL_DATA_PROFILES));
+}
+
+static char *with_ini_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	if (n > 4 && strcmp(name + n - 4, ".ini") == 0)
+		return xstrdup(name);
+	return xasprintf("%s.ini", name);
+}
+
+static bool valid_profile_name(const char *name)
+{
+	if (!*name || name[0] == '.')
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!is_name_char(*c) && *c != '-' && *c != '.')
+			return false;
+	return true;
+}
+
+/* A bare name: the including file's directory, then the search path. */
+static char *find_profile(const char *name, const char *first_dir, struct strv *tried)
+{
+	char *file = with_ini_suffix(name);
+	struct strv dirs = { 0 };
+	if (first_dir)
+		strv_push(&dirs, xstrdup(first_dir));
+	profile_search_path(&dirs);
+	char *found = NULL;
+	for (size_t i = 0; i < dirs.n && !found; i++) {
+		char *cand = xasprintf("%s/%s", dirs.v[i], file);
+		if (access(cand, F_OK) == 0)
+			found = cand;
+		else {
+			strv_push(tried, xstrdup(dirs.v[i]));
+			free(cand);
+		}
+	}
+	strv_free(&dirs);
+	free(file);
+	return found;
+}
+
+static char *join_tried(const struct strv *tried)
+{
+	struct buf b = { 0 };
+	buf_puts(&b, "");
+	for (size_t i = 0; i < tried->n; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		buf_puts(&b, tried->v[i]);
+	}
+	return b.s;
+}
+
+static char *resolve_name(struct load *ld, const char *name, const char *dir,
+			  const char *from_file, unsigned from_line)
+{
+	if (strchr(name, '/')) {
+		if (name[0] == '/' || !dir)
+			return xstrdup(name);
+		return xasprintf("%s/%s", dir, name);
+	}
+	if (!valid_profile_name(name)) {
+		errlist_add(ld->el, from_file, from_line, "\"%s\" is not a profile name", name);
+		return NULL;
+	}
+	struct strv tried = { 0 };
+	char *found = find_profile(name, dir, &tried);
+	if (!found) {
+		char *list = join_tried(&tried);
+		errlist_add(ld->el, from_file, from_line,
+			    "profile \"%s\" not found (looked in %s)", name, list);
+		free(list);
+	}
+	strv_free(&tried);
+	return found;
+}
+
+static char *resolve_include(struct parse *ps, const char *name)
+{
+	return resolve_name(ps->ld, name, ps->dir, ps->file, ps->line);
+}
+
+static char *dirname_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* A profile grants access to the whole machine's files: only root or the
+ * person running landjail may be able to change it. */
+static bool trusted_file(struct load *ld, const char *label, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode)) {
+		errlist_add(ld->el, label, 0, "not a regular file");
+		return false;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		errlist_add(ld->el, label, 0,
+			    "refusing a profile that group or others can write (mode %04o); "
+			    "run: chmod go-w %s", (unsigned)(st->st_mode & 07777), label);
+		return false;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		errlist_add(ld->el, label, 0,
+			    "refusing a profile owned by uid %u: it must belong to root "
+			    "or to the user running landjail", (unsigned)st->st_uid);
+		return false;
+	}
+	return true;
+}
+
+static bool same_file(struct file_id a, struct file_id b)
+{
+	return a.dev == b.dev && a.ino == b.ino;
+}
+
+/* Cycle and repeat checks; false when the file must not be read now. */
+static bool enter_file(struct load *ld, struct file_id id, const char *label,
+		       const char *from_file, unsigned from_line)
+{
+	for (size_t i = 0; i < ld->n_done; i++)
+		if (same_file(ld->done[i], id))
+			return false;
+	for (int i = 0; i < ld->depth; i++) {
+		if (!same_file(ld->stack[i], id))
+			continue;
+		errlist_add(ld->el, from_file, from_line, "include cycle: %s includes %s, "
+			    "which is already being read", ld->stack_names[ld->depth - 1], label);
+		return false;
+	}
+	if (ld->depth >= PROFILE_MAX_INCLUDE_DEPTH) {
+		errlist_add(ld->el, from_file, from_line,
+			    "includes nested deeper than %d levels", PROFILE_MAX_INCLUDE_DEPTH);
+		return false;
+	}
+	return true;
+}
+
+static void parse_stream(struct load *ld, FILE *fp, const char *label, const char *path)
+{
+	struct parse ps = {
+		.ld = ld, .file = label, .dir = dirname_of(path), .fp = fp,
+	};
+	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);
+	if (rc > 0 && (unsigned)rc != ps.bad_line) {
+		ps.line = (unsigned)rc;
+		perr(&ps, "syntax error");
+	} else if (rc < 0) {
+		errlist_add(ld->el, label, 0, "could not be parsed (inih error %d)", rc);
+	}
+	free(ps.linebuf);
+	free(ps.dir);
+}
+
+static void load_file(struct load *ld, const char *path, const char *from_file,
+		      unsigned from_line)
+{
+	struct policy *p = ld->p;
+	const char *label = policy_label(p, path);
+	FILE *fp = fopen(path, "re");
+	if (!fp) {
+		if (from_file)
+			errlist_add(ld->el, from_file, from_line, "cannot read %s: %s",
+				    path, strerror(errno));
+		else
+			errlist_add(ld->el, label, 0, "cannot read: %s", strerror(errno));
+		return;
+	}
+	struct stat st;
+	if (fstat(fileno(fp), &st) < 0 || !trusted_file(ld, label, &st)) {
+		fclose(fp);
+		return;
+	}
+	struct file_id id = { st.st_dev, st.st_ino };
+	if (!enter_file(ld, id, label, from_file, from_line)) {
+		fclose(fp);
+		return;
+	}
+	ld->stack[ld->depth] = id;
+	ld->stack_names[ld->depth] = label;
+	ld->depth++;
+	if (!strv_contains(&p->sources, path))
+		strv_push(&p->sources, xstrdup(path));
+	parse_stream(ld, fp, label, path);
+	ld->depth--;
+	fclose(fp);
+	ld->done = grow_array(ld->done, sizeof(*ld->done), ld->n_done, &ld->cap_done);
+	ld->done[ld->n_done++] = id;
+}
+
+void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
+		       struct errlist *el)
+{
+	struct load ld = { .p = p, .el = el, .lookup = lookup };
+	char *path = resolve_name(&ld, name, NULL, policy_label(p, "command line"), 0);
+	if (path)
+		load_file(&ld, path, NULL, 0);
+	free(path);
+	free(ld.done);
+}
+
+static const char *lookup_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+void profile_load(struct policy *p, const char *name, struct errlist *el)
+{
+	profile_load_with(p, name, lookup_getenv, el);
+}

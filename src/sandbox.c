@@ -1,0 +1,54 @@
+#include "sandbox.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "landlock.h"
+
+static noreturn void fail(int status, char *msg)
+{
+	diag_error("%s", msg);
+	_exit(status);
+}
+
+noreturn void sandbox_exec(const struct sandbox *sb)
+{
+	char *msg = NULL;
+
+	/* Die with the supervisor: a sandbox nobody watches must not live on.
+	 * If it died before prctl() took effect, we are already orphaned. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail(125, xasprintf("PR_SET_PDEATHSIG: %s", strerror(errno)));
+	if (getppid() != sb->supervisor)
+		_exit(125);
+
+	/* The supervisor blocked the signals it forwards; the program must
+	 * start with the mask its caller gave landjail. */
+	sigprocmask(SIG_SETMASK, &sb->sigmask, NULL);
+
+	/* No set-uid or file-capability gain across execve: required by
+	 * Landlock and seccomp for an unprivileged caller, and wanted anyway. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail(125, xasprintf("PR_SET_NO_NEW_PRIVS: %s", strerror(errno)));
+
+	/* Filesystem rules; after this the program's own files are all it
+	 * can open (descriptors already open, such as 0-2, stay usable). */
+	if (sb->landlock_abi > 0 &&
+	    landlock_enter(sb->policy, sb->landlock_abi, sb->ruleset_fd, &msg) < 0)
+		fail(125, msg);
+
+	execve(sb->path, sb->argv, sb->envp);
+
+	int err = errno;
+	if (err == ENOENT)
+		fail(127, xasprintf("%s: %s", sb->path, strerror(err)));
+	if (err == EACCES)
+		fail(126, xasprintf("%s: %s (denied inside the sandbox: does the policy "
+				    "grant execute on it and on its interpreter?)",
+				    sb->path, strerror(err)));
+	fail(126, xasprintf("%s: cannot execute: %s", sb->path, strerror(err)));
+}

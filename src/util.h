@@ -1,0 +1,35 @@
+/* Small allocation and string-vector helpers. */
+#ifndef LANDJAIL_UTIL_H
+#define LANDJAIL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure is the one error that does not travel back up: there
+ * is nothing sensible a caller could do, so these print and _exit(125). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *arr (of element size elem) so that it holds at least n+1 items. */
+void *grow_array(void *arr, size_t elem, size_t n, size_t *cap);
+
+/* A NULL-terminated vector of owned strings. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+void strv_push(struct strv *sv, char *owned);
+bool strv_contains(const struct strv *sv, const char *s);
+void strv_free(struct strv *sv);
+
+/* Close fd if it is >= 0 and set it to -1. */
+void close_fd(int *fd);
+
+#endif
