@@ -372,7 +372,7 @@ static void key_version(struct parse *ps, const char *value)
 
 static void key_description(struct parse *ps, const char *value)
 {
-	if (ps->ld->depth == 0 && !ps->ld->p->description)
+	if (ps->ld->depth == 1 && !ps->ld->p->description)
 		ps->ld->p->description = xstrdup(value);
 }
 

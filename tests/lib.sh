@@ -1,0 +1,112 @@
+# Shared helpers for the integration tests (TAP).  Source it, then call
+# plan N, and ok/fails/... for each assertion.
+#
+# Environment, set by tests/meson.build:
+#   LANDJAIL      the built binary
+#   SRCDIR        the source tree
+#   LJ_TEST_USER  "root" or "nobody": who runs landjail in this test run
+set -u
+
+: "${LANDJAIL:?LANDJAIL must point at the built landjail}"
+: "${SRCDIR:?SRCDIR must point at the source tree}"
+LJ_TEST_USER=${LJ_TEST_USER:-root}
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C
+
+_tap_n=0
+_tap_failed=0
+
+plan() { echo "1..$1"; }
+
+# ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+ok() {
+	local desc=$1; shift
+	_tap_n=$((_tap_n + 1))
+	if "$@" >"$T/.out" 2>&1; then
+		echo "ok $_tap_n - $desc"
+	else
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $desc"
+		sed 's/^/# /' "$T/.out"
+	fi
+}
+
+# fails DESCRIPTION COMMAND...: passes when COMMAND fails.
+fails() {
+	local desc=$1; shift
+	_tap_n=$((_tap_n + 1))
+	if "$@" >"$T/.out" 2>&1; then
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $desc (it succeeded)"
+		sed 's/^/# /' "$T/.out"
+	else
+		echo "ok $_tap_n - $desc"
+	fi
+}
+
+# is DESCRIPTION EXPECTED ACTUAL
+is() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $_tap_n - $1"
+	else
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $1"
+		echo "#   expected: $2"
+		echo "#   got:      $3"
+	fi
+}
+
+# like DESCRIPTION PATTERN TEXT: grep -E PATTERN matches TEXT.
+like() {
+	_tap_n=$((_tap_n + 1))
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		echo "ok $_tap_n - $1"
+	else
+		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $1"
+		echo "#   pattern: $2"
+		printf '%s\n' "$3" | sed 's/^/#   got: /'
+	fi
+}
+
+# The uid the confined program runs as, and a wrapper to run as that user.
+if [ "$LJ_TEST_USER" = nobody ]; then
+	LJ_UID=65534
+	as_user() { setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@"; }
+else
+	LJ_UID=0
+	as_user() { "$@"; }
+fi
+
+# A scratch directory that the test user may enter; removed at exit.
+T=$(mktemp -d /tmp/landjail-test.XXXXXX)
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT
+
+# The build tree may not be reachable by nobody: run a copy.
+if [ "$LJ_TEST_USER" = nobody ]; then
+	install -m 0755 "$LANDJAIL" "$T/landjail"
+	LANDJAIL=$T/landjail
+fi
+
+# lj ARGS...: run landjail as the test user.
+lj() { as_user "$LANDJAIL" "$@"; }
+
+# mkuserdir DIR: a directory owned by the test user, so that only Landlock,
+# not file permissions, can stop the user from writing there.
+mkuserdir() {
+	mkdir -p "$1"
+	chown "$LJ_UID:$LJ_UID" "$1"
+}
+
+# install_profile SRC [NAME]: copy a profile into $T/profiles with the
+# mode landjail requires (a fresh clone may be group-writable).
+install_profile() {
+	mkdir -p "$T/profiles"
+	install -m 0644 "$1" "$T/profiles/${2:-$(basename "$1")}"
+}
+
+done_testing() {
+	[ "$_tap_failed" -eq 0 ]
+}
