@@ -29,6 +29,17 @@ enum {
 /* The lowest Landlock ABI that enforces everything [filesystem] says:
  * before ABI 3, truncate() of a read-only file is not stopped. */
 #define LANDLOCK_ABI_FULL_FS 3
+/* The first ABI that restricts ioctl on device files. */
+#define LANDLOCK_ABI_IOCTL_DEV 5
+
+static bool policy_grants_devices(const struct policy *p)
+{
+	for (size_t i = 0; i < p->n_fs; i++)
+		if (!p->fs[i].missing && strncmp(p->fs[i].path, "/dev", 4) == 0 &&
+		    (p->fs[i].path[4] == '/' || p->fs[i].path[4] == '\0'))
+			return true;
+	return false;
+}
 
 static void load_policy(const struct cli *c, struct policy *p, struct errlist *el)
 {
@@ -82,6 +93,10 @@ static int landlock_plan(const struct policy *p, const char *program)
 		diag_loud("Landlock ABI %d: truncate() of files outside rw paths is NOT "
 			  "prevented for %s (--best-effort)", abi, program);
 	}
+	if (abi < LANDLOCK_ABI_IOCTL_DEV && policy_grants_devices(p))
+		diag_warn("Landlock ABI %d cannot restrict ioctl on device files: %s may "
+			  "issue any ioctl on the devices it opens (ABI 5, Linux 6.10, can)",
+			  abi, program);
 	return abi;
 }
 

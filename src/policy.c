@@ -187,7 +187,7 @@ static void print_fs(FILE *out, const struct policy *p)
 			if (r->access != (enum fs_access)a)
 				continue;
 			fprintf(out, "%s%s = %s", r->missing ? "; " : "",
-				fs_access_name(r->access), r->missing ? "?" : "");
+				fs_access_name(r->access), r->optional ? "?" : "");
 			print_word(out, r->path);
 			fputs(r->missing ? " (absent here)\n" : "\n", out);
 		}
@@ -197,15 +197,15 @@ static void print_env(FILE *out, const struct policy *p)
 {
 	fputs("\n[environment]\n", out);
 	if (!p->env.configured) {
-		fputs("; no profile configures the environment: the defaults apply\n", out);
+		fputs("; no profile says clear or keep: the default list is kept\n", out);
 		fputs("clear = yes\n", out);
 		for (const char *const *k = policy_default_env_keep; *k; k++)
 			fprintf(out, "keep = %s\n", *k);
-		return;
+	} else {
+		fprintf(out, "clear = %s\n", p->env.clear == 0 ? "no" : "yes");
+		for (size_t i = 0; i < p->env.keep.n; i++)
+			fprintf(out, "keep = %s\n", p->env.keep.v[i]);
 	}
-	fprintf(out, "clear = %s\n", p->env.clear == 0 ? "no" : "yes");
-	for (size_t i = 0; i < p->env.keep.n; i++)
-		fprintf(out, "keep = %s\n", p->env.keep.v[i]);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		fprintf(out, "set = ");
 		char *kv = xasprintf("%s=%s", p->env.set[i].name, p->env.set[i].value);

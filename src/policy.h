@@ -48,7 +48,7 @@ struct policy {
 	size_t n_fs, cap_fs;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
-		bool configured; /* some profile has an [environment] key */
+		bool configured; /* some profile says clear or keep */
 		struct strv keep;
 		struct env_assign *set;
 		size_t n_set, cap_set;

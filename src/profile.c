@@ -30,6 +30,14 @@ static void buf_puts(struct buf *b, const char *s)
 		buf_putc(b, *s++);
 }
 
+/* The buffer's string, allocated even when nothing was put in it. */
+static char *buf_take(struct buf *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+	*b = (struct buf){ 0 };
+	return s;
+}
+
 static bool is_name_start(char c)
 {
 	return isalpha((unsigned char)c) || c == '_';
@@ -157,7 +165,6 @@ int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
 			return 0;
 		struct buf b = { 0 };
 		bool quoted = false;
-		buf_puts(&b, ""); /* an empty "" word is still a word */
 		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
 			if (*p == '"') {
 				quoted = !quoted;
@@ -174,7 +181,7 @@ int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
 			*err = xstrdup("unterminated double quote");
 			return -1;
 		}
-		strv_push(out, b.s);
+		strv_push(out, buf_take(&b)); /* "" is a word too */
 	}
 }
 
@@ -276,8 +283,8 @@ static void on_section_header(struct parse *ps, char *hdr)
 			continue;
 		ps->section = section_table[i].sec;
 		if (ps->section == SEC_UNSUPPORTED)
-			perr(ps, "[%s] is not supported by this build of landjail (%s "
-			     "arrives in a later release); refusing rather than ignoring it",
+			perr(ps, "[%s] is not supported by this build of landjail (support "
+			     "for %s comes in a later release); refusing rather than ignoring it",
 			     name, section_table[i].arrives_with);
 		return;
 	}
@@ -476,7 +483,10 @@ static void key_env(struct parse *ps, const char *key, const char *value)
 		perr(ps, "unknown key \"%s\" in [environment] (known: clear keep set)", key);
 		return;
 	}
-	p->env.configured = true;
+	/* "set" alone adds to the default environment; "keep" replaces the
+	 * default list with the profile's own. */
+	if (keep)
+		p->env.configured = true;
 	struct strv words = { 0 };
 	if (!split(ps, key, value, &words))
 		return;
@@ -583,13 +593,12 @@ static char *find_profile(const char *name, const char *first_dir, struct strv *
 static char *join_tried(const struct strv *tried)
 {
 	struct buf b = { 0 };
-	buf_puts(&b, "");
 	for (size_t i = 0; i < tried->n; i++) {
 		if (i)
 			buf_puts(&b, ", ");
 		buf_puts(&b, tried->v[i]);
 	}
-	return b.s;
+	return buf_take(&b);
 }
 
 static char *resolve_name(struct load *ld, const char *name, const char *dir,

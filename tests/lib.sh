@@ -93,6 +93,19 @@ fi
 # lj ARGS...: run landjail as the test user.
 lj() { as_user "$LANDJAIL" "$@"; }
 
+# lj_bg ARGS...: start landjail in the background so that $! is landjail
+# itself (not a subshell), with job control on so that SIGINT is not
+# ignored and the job has its own process group.
+lj_bg() {
+	set -m
+	if [ "$LJ_TEST_USER" = nobody ]; then
+		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$LANDJAIL" "$@" &
+	else
+		"$LANDJAIL" "$@" &
+	fi
+	set +m
+}
+
 # mkuserdir DIR: a directory owned by the test user, so that only Landlock,
 # not file permissions, can stop the user from writing there.
 mkuserdir() {
@@ -105,6 +118,14 @@ mkuserdir() {
 install_profile() {
 	mkdir -p "$T/profiles"
 	install -m 0644 "$1" "$T/profiles/${2:-$(basename "$1")}"
+}
+
+# alive PID: the process exists and is not a zombie (an orphan's zombie
+# may wait a while for a busy init to reap it).
+alive() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 done_testing() {

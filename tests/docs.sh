@@ -1,0 +1,128 @@
+#!/bin/bash
+# The manual pages against the code (TAP):
+#   - both pages are clean mdoc (mandoc -Tlint -Wwarning prints nothing);
+#   - every option of `landjail --help` is described in landjail.1, as an
+#     ".It" line that marks it "Fl \-name" (long) or "Fl x" (short);
+#   - every section and key that src/profile.c knows is named in
+#     landjail.profile.5: sections as "Cm [name]", keys as ".It Cm name".
+#
+# Environment, set by tests/meson.build:
+#   LANDJAIL  the built binary
+#   SRCDIR    the source tree
+set -u
+: "${LANDJAIL:?LANDJAIL must point at the built landjail}"
+: "${SRCDIR:?SRCDIR must point at the source tree}"
+export LC_ALL=C
+
+man1=$SRCDIR/man/landjail.1
+man5=$SRCDIR/man/landjail.profile.5
+profile_c=$SRCDIR/src/profile.c
+
+# ---- what the code knows ---------------------------------------------------
+
+help=$("$LANDJAIL" --help 2>&1)
+help_status=$?
+
+# Long options: every "--name" in the help text.
+mapfile -t long_opts < <(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]*' |
+	sed 's/^--//' | sort -u)
+# Short options: "-x," at the start of a help line, as in "  -p, --profile".
+mapfile -t short_opts < <(printf '%s\n' "$help" | sed -nE 's/^ +-([A-Za-z]),.*/\1/p' | sort -u)
+
+# Every "(known: ...)" list in the parser's messages: "[name]" words are
+# sections, the others keys.  The section table adds the sections that
+# are recognised but refused ([network] and the like).
+known=$(grep -oE '\(known: [^)]*\)' "$profile_c" | sed -E 's/^\(known: //; s/\)$//' |
+	tr ' ' '\n' | grep -v '^$')
+mapfile -t sections < <({
+	printf '%s\n' "$known" | sed -nE 's/^\[([a-z-]+)\]$/\1/p'
+	grep -oE '\{ *"[a-z-]+", *SEC_[A-Z_]+' "$profile_c" | sed -E 's/^\{ *"([a-z-]+)".*/\1/'
+} | sort -u)
+mapfile -t keys < <(printf '%s\n' "$known" | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
+
+# ---- the plan ----------------------------------------------------------------
+
+n=0
+failed=0
+
+pass() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	if [ $# -gt 1 ] && [ -n "$2" ]; then
+		printf '%s\n' "$2" | sed 's/^/#   /'
+	fi
+}
+
+# check DESCRIPTION FILE ERE: passes when a line of FILE matches ERE.
+check() {
+	if grep -Eq -- "$3" "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no line of $(basename "$2") matches: $3"
+	fi
+}
+
+echo "1..$((2 + 3 + ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#keys[@]}))"
+
+# ---- (a) mandoc lint -----------------------------------------------------------
+
+for page in "$man1" "$man5"; do
+	desc="mandoc -Tlint -Wwarning $(basename "$page") is clean"
+	if ! command -v mandoc >/dev/null 2>&1; then
+		pass "$desc # SKIP mandoc is not installed"
+		continue
+	fi
+	out=$(mandoc -Tlint -Wwarning "$page" 2>&1)
+	status=$?
+	if [ $status -eq 0 ] && [ -z "$out" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "$out"
+	fi
+done
+
+# ---- the extraction found something --------------------------------------------
+# Without these a change in the help or message format would make every
+# check below vanish silently.
+
+if [ $help_status -eq 0 ] && [ ${#long_opts[@]} -ge 5 ]; then
+	pass "landjail --help lists ${#long_opts[@]} long options"
+else
+	fail "landjail --help lists long options (status $help_status)" "$help"
+fi
+if [ ${#sections[@]} -ge 3 ]; then
+	pass "src/profile.c names ${#sections[@]} sections"
+else
+	fail "src/profile.c names sections (found: ${sections[*]:-none})"
+fi
+if [ ${#keys[@]} -ge 5 ]; then
+	pass "src/profile.c names ${#keys[@]} keys"
+else
+	fail "src/profile.c names keys (found: ${keys[*]:-none})"
+fi
+
+# ---- (b) options in landjail.1 -------------------------------------------------
+
+for opt in "${long_opts[@]}"; do
+	check "landjail.1 describes --$opt" "$man1" "^\.It .*Fl \\\\-$opt([^A-Za-z0-9-]|\$)"
+done
+for opt in "${short_opts[@]}"; do
+	check "landjail.1 describes -$opt" "$man1" "^\.It Fl $opt( |\$)"
+done
+
+# ---- (c) sections and keys in landjail.profile.5 -------------------------------
+
+for sec in "${sections[@]}"; do
+	check "landjail.profile.5 names [$sec]" "$man5" "Cm \\[$sec\\]"
+done
+for key in "${keys[@]}"; do
+	check "landjail.profile.5 describes key $key" "$man5" "^\.It Cm $key( |\$)"
+done
+
+[ "$failed" -eq 0 ]

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Exit statuses, signals and the supervisor.
+. "$SRCDIR/tests/lib.sh"
+
+plan 20
+
+run() { lj --rox /usr "$@" >/dev/null 2>&1; echo $?; }
+
+is "the command's status 0 passes through" 0 "$(run -- true)"
+is "status 1 passes through" 1 "$(run -- false)"
+is "status 7 passes through" 7 "$(run -- sh -c 'exit 7')"
+is "status 255 passes through" 255 "$(run -- sh -c 'exit 255')"
+is "death by SIGKILL is 128+9" 137 "$(run -- sh -c 'kill -KILL $$')"
+is "death by SIGTERM is 128+15" 143 "$(run -- sh -c 'kill -TERM $$')"
+is "command not found is 127" 127 "$(run -- no-such-command-landjail)"
+cp /usr/bin/true "$T/noexec"
+chmod 644 "$T/noexec"
+is "a file without x is 126" 126 "$(run -- "$T/noexec")"
+cp /usr/bin/true "$T/notgranted"
+chmod 755 "$T/notgranted"
+is "a command the policy cannot execute is 126" 126 "$(run -- "$T/notgranted")"
+out=$(lj --rox /usr -- "$T/notgranted" 2>&1)
+like "and the message says what to add" "does not allow executing $T/notgranted: add \"--rox $T/notgranted\"" "$out"
+is "no command is 125" 125 "$(run)"
+is "an unknown option is 125" 125 "$(run --no-such-option -- true)"
+is "--version is 0" 0 "$(run --version)"
+like "--status reports the Landlock ABI" "^Landlock: ABI [0-9]+" "$(lj --status)"
+
+# Signals sent to landjail reach the program.
+for sig in TERM INT HUP; do
+	lj_bg --rox /usr --rw /dev/null -- sh -c "trap 'exit 42' $sig; sleep 5 >/dev/null 2>&1 & wait"
+	pid=$!
+	sleep 0.3
+	kill -$sig $pid
+	wait $pid
+	is "SIG$sig sent to landjail reaches the program" 42 $?
+done
+
+# The program dies with landjail, even when landjail is SIGKILLed.
+lj_bg --rox /usr --rw /dev/null -- sleep 30
+pid=$!
+sleep 0.3
+child=$(pgrep -P $pid sleep)
+ok "the program runs as landjail's child" test -n "$child"
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.2
+fails "the program is gone after landjail was SIGKILLed" alive "$child"
+
+# The program runs as the caller, not as anyone else.
+is "the program keeps the caller's uid" "$LJ_UID" "$(lj --rox /usr -- id -u)"
+done_testing
