@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "section.h"
 
 /* ---- words and variables ------------------------------------------------ */
 
@@ -204,17 +205,9 @@ struct load {
 	size_t n_done, cap_done;
 };
 
-enum section {
-	SEC_NONE,
-	SEC_PROFILE,
-	SEC_FILESYSTEM,
-	SEC_ENVIRONMENT,
-	SEC_UNSUPPORTED, /* known, but enforced by no code in this build */
-	SEC_UNKNOWN,
-};
-
-/* The state of one file being read. */
-struct parse {
+/* The state of one file being read; section handlers see it as the
+ * context of the line being handled. */
+struct keyctx {
 	struct load *ld;
 	const char *file; /* label, lives in policy */
 	char *dir;        /* directory of the file, for relative includes */
@@ -222,25 +215,32 @@ struct parse {
 	unsigned line;
 	char *linebuf;
 	size_t linecap;
-	enum section section;
+	const struct section_spec *section; /* NULL before the first header */
+	bool section_bad; /* unknown or unsupported: its keys are ignored */
 	unsigned bad_line; /* last line the reader already complained about */
 };
 
-static const struct {
+static void key_profile(struct keyctx *k, const char *key, const char *value);
+static void key_fs(struct keyctx *k, const char *key, const char *value);
+static void key_env(struct keyctx *k, const char *key, const char *value);
+
+/* Every section a profile may have.  A section whose handler is NULL is
+ * known but not enforced by this build: using it is an error. */
+static const struct section_spec {
 	const char *name;
-	enum section sec;
-	const char *arrives_with;
+	section_key_fn on_key;
+	const char *unsupported; /* what it would configure */
 } section_table[] = {
-	{ "profile", SEC_PROFILE, NULL },
-	{ "filesystem", SEC_FILESYSTEM, NULL },
-	{ "environment", SEC_ENVIRONMENT, NULL },
-	{ "network", SEC_UNSUPPORTED, "network confinement" },
-	{ "syscalls", SEC_UNSUPPORTED, "syscall filtering" },
-	{ "limits", SEC_UNSUPPORTED, "resource limits" },
+	{ "profile", key_profile, NULL },
+	{ "filesystem", key_fs, NULL },
+	{ "environment", key_env, NULL },
+	{ "network", NULL, "network confinement" },
+	{ "syscalls", NULL, "syscall filtering" },
+	{ "limits", NULL, "resource limits" },
 };
 
-static void perr(struct parse *ps, const char *fmt, ...) PRINTF(2, 3);
-static void perr(struct parse *ps, const char *fmt, ...)
+static void perr(struct keyctx *ps, const char *fmt, ...) PRINTF(2, 3);
+static void perr(struct keyctx *ps, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -265,12 +265,28 @@ static char *trim(char *s)
 
 /* A section header line, seen by the reader: inih does not tell the
  * handler about headers, and we want their line numbers. */
-static void on_section_header(struct parse *ps, char *hdr)
+static char *known_sections(void)
+{
+	char *s = xstrdup("");
+	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
+		if (!section_table[i].on_key)
+			continue;
+		char *n = xasprintf("%s%s[%s]", s, *s ? " " : "", section_table[i].name);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* A section header line, seen by the reader: inih does not tell the
+ * handler about headers, and we want their line numbers. */
+static void on_section_header(struct keyctx *ps, char *hdr)
 {
 	char *close = strchr(hdr, ']');
+	ps->section = NULL;
+	ps->section_bad = true;
 	if (!close) {
 		perr(ps, "section header without a closing ]");
-		ps->section = SEC_UNKNOWN;
 		return;
 	}
 	char *rest = trim(close + 1);
@@ -279,22 +295,25 @@ static void on_section_header(struct parse *ps, char *hdr)
 	*close = '\0';
 	char *name = trim(hdr + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
-		if (strcmp(section_table[i].name, name) != 0)
+		const struct section_spec *sec = &section_table[i];
+		if (strcmp(sec->name, name) != 0)
 			continue;
-		ps->section = section_table[i].sec;
-		if (ps->section == SEC_UNSUPPORTED)
+		ps->section = sec;
+		ps->section_bad = !sec->on_key;
+		if (!sec->on_key)
 			perr(ps, "[%s] is not supported by this build of landjail (support "
 			     "for %s comes in a later release); refusing rather than ignoring it",
-			     name, section_table[i].arrives_with);
+			     name, sec->unsupported);
 		return;
 	}
-	ps->section = SEC_UNKNOWN;
-	perr(ps, "unknown section [%s] (known: [profile] [filesystem] [environment])", name);
+	char *known = known_sections();
+	perr(ps, "unknown section [%s] (known: %s)", name, known);
+	free(known);
 }
 
 /* Checks a line before inih sees it, so that every syntax error is
  * reported with its line (inih only returns the first one). */
-static void precheck_line(struct parse *ps, const char *raw)
+static void precheck_line(struct keyctx *ps, const char *raw)
 {
 	char *copy = xstrdup(raw);
 	char *s = trim(copy);
@@ -305,7 +324,7 @@ static void precheck_line(struct parse *ps, const char *raw)
 		on_section_header(ps, s);
 	} else if (!strpbrk(s, "=:") && !continuation) {
 		perr(ps, "expected \"key = value\" or a [section] header, got: %s", s);
-	} else if (!continuation && ps->section == SEC_NONE) {
+	} else if (!continuation && !ps->section && !ps->section_bad) {
 		perr(ps, "key outside any section (start the file with [profile])");
 	}
 	free(copy);
@@ -314,7 +333,7 @@ static void precheck_line(struct parse *ps, const char *raw)
 /* inih's reader: counts lines, catches lines longer than inih's buffer. */
 static char *read_line(char *str, int num, void *stream)
 {
-	struct parse *ps = stream;
+	struct keyctx *ps = stream;
 	ssize_t len = getline(&ps->linebuf, &ps->linecap, ps->fp);
 	if (len < 0)
 		return NULL;
@@ -346,7 +365,29 @@ static void load_file(struct load *ld, const char *path, const char *from_file,
 
 /* ---- keys ----------------------------------------------------------------- */
 
-static bool split(struct parse *ps, const char *key, const char *value, struct strv *words)
+struct policy *key_policy(struct keyctx *ps)
+{
+	return ps->ld->p;
+}
+
+void key_error(struct keyctx *ps, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	perr(ps, "%s", msg ? msg : "(out of memory)");
+	free(msg);
+}
+
+void key_unknown(struct keyctx *ps, const char *section, const char *key, const char *known)
+{
+	perr(ps, "unknown key \"%s\" in [%s] (known: %s)", key, section, known);
+}
+
+bool key_words(struct keyctx *ps, const char *key, const char *value, struct strv *words)
 {
 	char *err = NULL;
 	if (profile_split_words(value, ps->ld->lookup, words, &err) < 0) {
@@ -360,12 +401,12 @@ static bool split(struct parse *ps, const char *key, const char *value, struct s
 	return words->n > 0;
 }
 
-static struct origin here(struct parse *ps)
+struct origin key_origin(struct keyctx *ps)
 {
 	return (struct origin){ .file = ps->file, .line = ps->line };
 }
 
-static void key_version(struct parse *ps, const char *value)
+static void key_version(struct keyctx *ps, const char *value)
 {
 	char *end;
 	errno = 0;
@@ -377,18 +418,18 @@ static void key_version(struct parse *ps, const char *value)
 		     "(it reads version %d)", v, LANDJAIL_VERSION, POLICY_VERSION);
 }
 
-static void key_description(struct parse *ps, const char *value)
+static void key_description(struct keyctx *ps, const char *value)
 {
 	if (ps->ld->depth == 1 && !ps->ld->p->description)
 		ps->ld->p->description = xstrdup(value);
 }
 
-static char *resolve_include(struct parse *ps, const char *name);
+static char *resolve_include(struct keyctx *ps, const char *name);
 
-static void key_include(struct parse *ps, const char *value)
+static void key_include(struct keyctx *ps, const char *value)
 {
 	struct strv words = { 0 };
-	if (!split(ps, "include", value, &words))
+	if (!key_words(ps, "include", value, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		char *path = resolve_include(ps, words.v[i]);
@@ -399,15 +440,15 @@ static void key_include(struct parse *ps, const char *value)
 	strv_free(&words);
 }
 
-static void key_fs(struct parse *ps, const char *key, const char *value)
+static void key_fs(struct keyctx *ps, const char *key, const char *value)
 {
 	enum fs_access a;
 	if (!fs_access_from_name(key, &a)) {
-		perr(ps, "unknown key \"%s\" in [filesystem] (known: ro rox rw rwx dev)", key);
+		key_unknown(ps, "filesystem", key, "ro rox rw rwx dev");
 		return;
 	}
 	struct strv words = { 0 };
-	if (!split(ps, key, value, &words))
+	if (!key_words(ps, key, value, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		const char *path = words.v[i];
@@ -416,12 +457,12 @@ static void key_fs(struct parse *ps, const char *key, const char *value)
 		if (path[0] != '/')
 			perr(ps, "%s: \"%s\" is not an absolute path", key, words.v[i]);
 		else
-			policy_add_fs(ps->ld->p, path, a, optional, here(ps));
+			policy_add_fs(ps->ld->p, path, a, optional, key_origin(ps));
 	}
 	strv_free(&words);
 }
 
-static int parse_bool(const char *s)
+int key_bool(const char *s)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };
@@ -454,7 +495,7 @@ static bool valid_env_name(const char *n, size_t len)
 	return true;
 }
 
-static void key_env_set(struct parse *ps, const char *word)
+static void key_env_set(struct keyctx *ps, const char *word)
 {
 	const char *eq = strchr(word, '=');
 	if (!eq || !valid_env_name(word, (size_t)(eq - word))) {
@@ -462,15 +503,15 @@ static void key_env_set(struct parse *ps, const char *word)
 		return;
 	}
 	char *name = xstrndup(word, (size_t)(eq - word));
-	policy_add_env_set(ps->ld->p, name, eq + 1, here(ps));
+	policy_add_env_set(ps->ld->p, name, eq + 1, key_origin(ps));
 	free(name);
 }
 
-static void key_env(struct parse *ps, const char *key, const char *value)
+static void key_env(struct keyctx *ps, const char *key, const char *value)
 {
 	struct policy *p = ps->ld->p;
 	if (strcmp(key, "clear") == 0) {
-		int b = parse_bool(value);
+		int b = key_bool(value);
 		if (b < 0)
 			perr(ps, "clear must be yes or no, not \"%s\"", value);
 		else
@@ -480,7 +521,7 @@ static void key_env(struct parse *ps, const char *key, const char *value)
 	}
 	bool keep = strcmp(key, "keep") == 0;
 	if (!keep && strcmp(key, "set") != 0) {
-		perr(ps, "unknown key \"%s\" in [environment] (known: clear keep set)", key);
+		key_unknown(ps, "environment", key, "clear keep set");
 		return;
 	}
 	/* "set" alone adds to the default environment; "keep" replaces the
@@ -488,7 +529,7 @@ static void key_env(struct parse *ps, const char *key, const char *value)
 	if (keep)
 		p->env.configured = true;
 	struct strv words = { 0 };
-	if (!split(ps, key, value, &words))
+	if (!key_words(ps, key, value, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		if (!keep)
@@ -501,7 +542,7 @@ static void key_env(struct parse *ps, const char *key, const char *value)
 	strv_free(&words);
 }
 
-static void key_profile(struct parse *ps, const char *key, const char *value)
+static void key_profile(struct keyctx *ps, const char *key, const char *value)
 {
 	if (strcmp(key, "version") == 0)
 		key_version(ps, value);
@@ -510,29 +551,16 @@ static void key_profile(struct parse *ps, const char *key, const char *value)
 	else if (strcmp(key, "include") == 0)
 		key_include(ps, value);
 	else
-		perr(ps, "unknown key \"%s\" in [profile] (known: version description include)", key);
+		key_unknown(ps, "profile", key, "version description include");
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
-	struct parse *ps = user;
+	struct keyctx *ps = user;
 	(void)section; /* tracked by the reader, with its line */
-	switch (ps->section) {
-	case SEC_PROFILE:
-		key_profile(ps, key, value);
-		break;
-	case SEC_FILESYSTEM:
-		key_fs(ps, key, value);
-		break;
-	case SEC_ENVIRONMENT:
-		key_env(ps, key, value);
-		break;
-	case SEC_NONE:
-	case SEC_UNSUPPORTED:
-	case SEC_UNKNOWN:
-		break; /* reported once, at the header */
-	}
-	return 1;
+	if (ps->section && !ps->section_bad)
+		ps->section->on_key(ps, key, value);
+	return 1; /* problems are collected, never a reason to stop */
 }
 
 /* ---- finding and opening files ------------------------------------------ */
@@ -625,7 +653,7 @@ static char *resolve_name(struct load *ld, const char *name, const char *dir,
 	return found;
 }
 
-static char *resolve_include(struct parse *ps, const char *name)
+static char *resolve_include(struct keyctx *ps, const char *name)
 {
 	return resolve_name(ps->ld, name, ps->dir, ps->file, ps->line);
 }
@@ -692,7 +720,7 @@ static bool enter_file(struct load *ld, struct file_id id, const char *label,
 
 static void parse_stream(struct load *ld, FILE *fp, const char *label, const char *path)
 {
-	struct parse ps = {
+	struct keyctx ps = {
 		.ld = ld, .file = label, .dir = dirname_of(path), .fp = fp,
 	};
 	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);

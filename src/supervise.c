@@ -1,7 +1,9 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/signalfd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,9 +24,9 @@ static void watched_set(sigset_t *set)
 /* While the program shares our process group, a terminal's ^C (sent by
  * the kernel to the whole group) has reached it already: forwarding it
  * would deliver it twice.  Signals sent to landjail alone are passed on. */
-static bool should_forward(const siginfo_t *si, bool same_pgrp)
+static bool should_forward(int si_code, bool same_pgrp)
 {
-	return !same_pgrp || si->si_code != SI_KERNEL;
+	return !same_pgrp || si_code != SI_KERNEL;
 }
 
 static int exit_status(int wstatus)
@@ -36,25 +38,62 @@ static int exit_status(int wstatus)
 	return 125;
 }
 
-/* Wait for the program, passing signals on; returns its wait status. */
-static int wait_for(pid_t child, const sigset_t *set)
+/* The supervisor's state while the program runs.  Event sources are
+ * descriptors polled together: the signalfd first, then whatever a
+ * mechanism adds with watch(). */
+#define MAX_WATCHES 8
+
+struct supervisor;
+typedef void (*watch_fn)(struct supervisor *sv, int fd);
+
+struct supervisor {
+	pid_t child;
+	bool same_pgrp;
+	bool done;
+	int wstatus;
+	size_t n_watch;
+	struct pollfd pfd[MAX_WATCHES];
+	watch_fn fn[MAX_WATCHES];
+};
+
+static void watch(struct supervisor *sv, int fd, watch_fn fn)
 {
-	bool same_pgrp = getpgid(child) == getpgrp();
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si);
-		if (sig < 0)
-			continue; /* EINTR from a stop/continue */
-		if (sig != SIGCHLD) {
-			if (should_forward(&si, same_pgrp))
-				kill(child, sig);
-			continue;
+	sv->pfd[sv->n_watch] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	sv->fn[sv->n_watch++] = fn;
+}
+
+static void reap(struct supervisor *sv)
+{
+	int wstatus;
+	pid_t pid;
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+		if (pid == sv->child) {
+			sv->wstatus = wstatus;
+			sv->done = true;
 		}
-		int wstatus;
-		pid_t pid;
-		while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
-			if (pid == child)
-				return wstatus;
+	}
+}
+
+static void on_signal(struct supervisor *sv, int fd)
+{
+	struct signalfd_siginfo si;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			reap(sv);
+		else if (should_forward(si.ssi_code, sv->same_pgrp))
+			kill(sv->child, (int)si.ssi_signo);
+	}
+}
+
+/* Run the event loop until the program has ended. */
+static void wait_for(struct supervisor *sv)
+{
+	while (!sv->done) {
+		if (poll(sv->pfd, sv->n_watch, -1) < 0)
+			continue; /* EINTR from a stop/continue */
+		for (size_t i = 0; i < sv->n_watch && !sv->done; i++)
+			if (sv->pfd[i].revents)
+				sv->fn[i](sv, sv->pfd[i].fd);
 	}
 }
 
@@ -101,13 +140,23 @@ int supervise(struct sandbox *sb)
 	sb->supervisor = getpid();
 	fflush(NULL);
 
-	pid_t child = start_child(sb);
-	if (child < 0) {
-		diag_error("cannot start the sandbox: %s", strerror(errno));
+	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
+		diag_error("signalfd: %s", strerror(errno));
 		return 125;
 	}
-
-	int wstatus = wait_for(child, &set);
+	struct supervisor sv = { .child = start_child(sb) };
+	if (sv.child < 0) {
+		diag_error("cannot start the sandbox: %s", strerror(errno));
+		close(sigfd);
+		return 125;
+	}
+	sv.same_pgrp = getpgid(sv.child) == getpgrp();
+	watch(&sv, sigfd, on_signal);
+	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
+	wait_for(&sv);
+	close(sigfd);
+	int wstatus = sv.wstatus;
 	int status = exit_status(wstatus);
 	if (WIFSIGNALED(wstatus))
 		diag_info("%s was killed by signal %d (%s): exit status %d", sb->path,

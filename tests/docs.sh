@@ -29,16 +29,14 @@ mapfile -t long_opts < <(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]*'
 # Short options: "-x," at the start of a help line, as in "  -p, --profile".
 mapfile -t short_opts < <(printf '%s\n' "$help" | sed -nE 's/^ +-([A-Za-z]),.*/\1/p' | sort -u)
 
-# Every "(known: ...)" list in the parser's messages: "[name]" words are
-# sections, the others keys.  The section table adds the sections that
-# are recognised but refused ([network] and the like).
-known=$(grep -oE '\(known: [^)]*\)' "$profile_c" | sed -E 's/^\(known: //; s/\)$//' |
-	tr ' ' '\n' | grep -v '^$')
-mapfile -t sections < <({
-	printf '%s\n' "$known" | sed -nE 's/^\[([a-z-]+)\]$/\1/p'
-	grep -oE '\{ *"[a-z-]+", *SEC_[A-Z_]+' "$profile_c" | sed -E 's/^\{ *"([a-z-]+)".*/\1/'
-} | sort -u)
-mapfile -t keys < <(printf '%s\n' "$known" | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
+# Sections: the rows of profile.c's section table ({ "name", handler, ... }).
+# Keys: every key_unknown(k, "section", key, "a b c") call in src/, which
+# is how each section handler lists the keys it knows.
+mapfile -t sections < <(sed -n '/section_table\[\] = {/,/^};/p' "$profile_c" |
+	grep -oE '^\s*\{ *"[a-z-]+"' | grep -oE '[a-z-]+' | sort -u)
+mapfile -t keys < <(cat "$SRCDIR"/src/*.c |
+	grep -oE 'key_unknown\([^,]+, *"[a-z-]+", *[^,]+, *"[^"]*"' |
+	sed -E 's/.*"([^"]*)"$/\1/' | tr ' ' '\n' | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
 
 # ---- the plan ----------------------------------------------------------------
 
