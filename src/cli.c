@@ -16,6 +16,7 @@ enum {
 	OPT_STATUS,
 	OPT_CHECK,
 	OPT_VERSION,
+	OPT_LOG,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -63,6 +65,8 @@ void cli_usage(FILE *out)
 	      "Output:\n"
 	      "  -v, --verbose            say what is enforced and how the command ended\n"
 	      "  -q, --quiet              no warnings (a --best-effort run still warns)\n"
+	      "      --log syslog         also send reports (violations, timeouts, limits) to\n"
+	      "                           syslog, tag \"landjail\"; --log stderr: only stderr\n"
 	      "      --version            print the version\n"
 	      "  -h, --help               print this help\n"
 	      "\n"
@@ -138,6 +142,16 @@ static int one_option(struct cli *c, int opt)
 		return 0;
 	case 'q':
 		c->verbosity = VERB_QUIET;
+		return 0;
+	case OPT_LOG:
+		if (strcmp(optarg, "syslog") == 0)
+			c->log_syslog = true;
+		else if (strcmp(optarg, "stderr") == 0)
+			c->log_syslog = false;
+		else {
+			diag_error("--log takes syslog or stderr, not \"%s\"", optarg);
+			return -1;
+		}
 		return 0;
 	case OPT_VERSION:
 		c->version = true;

@@ -19,6 +19,7 @@ struct cli {
 	struct cli_rule *rules;
 	size_t n_rules, cap_rules;
 	bool best_effort, status, check, version, help;
+	bool log_syslog;
 	enum verbosity verbosity;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };

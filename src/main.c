@@ -17,6 +17,7 @@
 #include "landlock.h"
 #include "policy.h"
 #include "profile.h"
+#include "report.h"
 #include "status.h"
 #include "supervise.h"
 
@@ -51,6 +52,12 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		policy_add_fs(p, r->path, r->access, r->optional, at);
 	}
 	p->best_effort = c->best_effort;
+}
+
+/* Reports go to syslog when the command line or any profile asks. */
+static void configure_reports(const struct cli *c, const struct policy *p)
+{
+	report_to_syslog(c->log_syslog || p->log_syslog);
 }
 
 static void print_kernel_note(FILE *out)
@@ -190,6 +197,7 @@ int main(int argc, char **argv)
 			policy_print_ini(stdout, &p);
 			print_kernel_note(stdout);
 		} else {
+			configure_reports(&c, &p);
 			status = run(&c, &p);
 		}
 		errlist_free(&el);

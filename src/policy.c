@@ -226,6 +226,8 @@ void policy_print_ini(FILE *out, const struct policy *p)
 	fprintf(out, "version = %d\n", POLICY_VERSION);
 	if (p->description)
 		fprintf(out, "description = %s\n", p->description);
+	if (p->log_syslog)
+		fputs("log = syslog\n", out);
 	print_fs(out, p);
 	print_env(out, p);
 }

@@ -56,6 +56,7 @@ struct policy {
 	struct strv sources; /* profile files read, in order */
 	struct strv labels;  /* storage for origin.file strings */
 	bool best_effort;
+	bool log_syslog; /* [profile] log = syslog */
 };
 
 void policy_init(struct policy *p);

@@ -426,6 +426,14 @@ static void key_description(struct keyctx *ps, const char *value)
 
 static char *resolve_include(struct keyctx *ps, const char *name);
 
+static void key_log(struct keyctx *ps, const char *value)
+{
+	if (strcmp(value, "syslog") == 0)
+		ps->ld->p->log_syslog = true;
+	else if (strcmp(value, "stderr") != 0)
+		perr(ps, "log must be syslog or stderr, not \"%s\"", value);
+}
+
 static void key_include(struct keyctx *ps, const char *value)
 {
 	struct strv words = { 0 };
@@ -550,8 +558,10 @@ static void key_profile(struct keyctx *ps, const char *key, const char *value)
 		key_description(ps, value);
 	else if (strcmp(key, "include") == 0)
 		key_include(ps, value);
+	else if (strcmp(key, "log") == 0)
+		key_log(ps, value);
 	else
-		key_unknown(ps, "profile", key, "version description include");
+		key_unknown(ps, "profile", key, "version description include log");
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
