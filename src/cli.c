@@ -17,6 +17,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_LOG,
+	OPT_PATH_AFTER,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "path-after", required_argument, NULL, OPT_PATH_AFTER },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -54,6 +56,8 @@ void cli_usage(FILE *out)
 	      "      --rwx PATH           as --rw, and executing\n"
 	      "      --dev PATH           read, write and ioctl on the device file(s) at PATH\n"
 	      "                           (PATH options repeat; a leading ? makes PATH optional)\n"
+	      "      --path-after DIR     look COMMAND up only in the PATH entries after DIR\n"
+	      "                           (for wrapper scripts in DIR: never finds itself)\n"
 	      "      --best-effort        run even if this kernel cannot enforce the whole policy,\n"
 	      "                           with a warning naming what is not enforced\n"
 	      "\n"
@@ -142,6 +146,9 @@ static int one_option(struct cli *c, int opt)
 		return 0;
 	case 'q':
 		c->verbosity = VERB_QUIET;
+		return 0;
+	case OPT_PATH_AFTER:
+		c->path_after = optarg;
 		return 0;
 	case OPT_LOG:
 		if (strcmp(optarg, "syslog") == 0)

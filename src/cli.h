@@ -20,6 +20,7 @@ struct cli {
 	size_t n_rules, cap_rules;
 	bool best_effort, status, check, version, help;
 	bool log_syslog;
+	const char *path_after; /* --path-after DIR */
 	enum verbosity verbosity;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };

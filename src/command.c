@@ -22,7 +22,63 @@ static int runnable(const char *path)
 	return 0;
 }
 
-int command_resolve(const char *name, const char *path_env, char **resolved)
+/* Is the PATH entry d[0..len) the directory whose canonical path is canon? */
+static bool same_dir(const char *d, size_t len, const char *canon)
+{
+	char *dir = len ? xstrndup(d, len) : xstrdup(".");
+	char *real = realpath(dir, NULL);
+	bool same = real && strcmp(real, canon) == 0;
+	free(real);
+	free(dir);
+	return same;
+}
+
+/* One walk along PATH.  With after set, entries up to and including the
+ * directory "after" are skipped (if "after" is not on PATH, only it is). */
+static int search_path(const char *name, const char *dirs, const char *after,
+		       bool after_on_path, char **resolved)
+{
+	int best = -ENOENT;
+	bool searching = !after || !after_on_path;
+	for (const char *d = dirs;; d++) {
+		const char *end = strchrnul(d, ':');
+		size_t len = (size_t)(end - d);
+		bool is_after = after && same_dir(d, len, after);
+		if (searching && !is_after) {
+			/* An empty PATH entry means the current directory, as for execvp. */
+			char *cand = len ? xasprintf("%.*s/%s", (int)len, d, name)
+					 : xasprintf("./%s", name);
+			int rc = runnable(cand);
+			if (rc == 0) {
+				*resolved = cand;
+				return 0;
+			}
+			free(cand);
+			if (rc == -EACCES)
+				best = rc;
+		}
+		if (is_after)
+			searching = true;
+		if (!*end)
+			return best;
+		d = end;
+	}
+}
+
+static bool on_path(const char *dirs, const char *canon)
+{
+	for (const char *d = dirs;; d++) {
+		const char *end = strchrnul(d, ':');
+		if (same_dir(d, (size_t)(end - d), canon))
+			return true;
+		if (!*end)
+			return false;
+		d = end;
+	}
+}
+
+int command_resolve(const char *name, const char *path_env, const char *after,
+		    char **resolved)
 {
 	*resolved = NULL;
 	if (!*name)
@@ -33,25 +89,15 @@ int command_resolve(const char *name, const char *path_env, char **resolved)
 			*resolved = xstrdup(name);
 		return rc;
 	}
-	int best = -ENOENT;
 	const char *dirs = path_env && *path_env ? path_env : DEFAULT_PATH;
-	for (const char *d = dirs;; d++) {
-		const char *end = strchrnul(d, ':');
-		/* An empty PATH entry means the current directory, as for execvp. */
-		char *cand = end == d ? xasprintf("./%s", name)
-				      : xasprintf("%.*s/%s", (int)(end - d), d, name);
-		int rc = runnable(cand);
-		if (rc == 0) {
-			*resolved = cand;
-			return 0;
-		}
-		free(cand);
-		if (rc == -EACCES)
-			best = rc;
-		if (!*end)
-			return best;
-		d = end;
-	}
+	if (!after)
+		return search_path(name, dirs, NULL, false, resolved);
+	char *canon = realpath(after, NULL);
+	if (!canon)
+		return search_path(name, dirs, NULL, false, resolved);
+	int rc = search_path(name, dirs, canon, on_path(dirs, canon), resolved);
+	free(canon);
+	return rc;
 }
 
 /* The canonical path of an open rule, through /proc/self/fd. */

@@ -6,10 +6,14 @@
 
 #include "policy.h"
 
-/* Resolve name as execvp() would, on path_env (the caller's PATH).
- * Returns 0 with *resolved (malloc'd), -ENOENT (exit 127) or -EACCES
- * (found but not executable: exit 126). */
-int command_resolve(const char *name, const char *path_env, char **resolved);
+/* Resolve name as execvp() would, on path_env (the caller's PATH).  With
+ * after (a directory, or NULL), only the PATH entries that follow it are
+ * searched, and never "after" itself: a wrapper script in that directory
+ * finds the real program, not itself.  Returns 0 with *resolved
+ * (malloc'd), -ENOENT (exit 127) or -EACCES (found but not executable:
+ * exit 126). */
+int command_resolve(const char *name, const char *path_env, const char *after,
+		    char **resolved);
 
 /* Does p grant execute on the program and, for a "#!" script, on its
  * interpreter?  If not, *hint says what to add (malloc'd). */

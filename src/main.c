@@ -107,9 +107,10 @@ static int landlock_plan(const struct policy *p, const char *program)
 	return abi;
 }
 
-static int resolve_program(const struct policy *p, const char *name, char **path)
+static int resolve_program(const struct policy *p, const char *name,
+			   const char *path_after, char **path)
 {
-	int rc = command_resolve(name, getenv("PATH"), path);
+	int rc = command_resolve(name, getenv("PATH"), path_after, path);
 	if (rc == -ENOENT) {
 		diag_error("%s: command not found", name);
 		return EXIT_NOT_FOUND;
@@ -130,7 +131,7 @@ static int resolve_program(const struct policy *p, const char *name, char **path
 static int run(const struct cli *c, const struct policy *p)
 {
 	char *path = NULL;
-	int status = resolve_program(p, c->command[0], &path);
+	int status = resolve_program(p, c->command[0], c->path_after, &path);
 	if (status) {
 		free(path);
 		return status;
@@ -188,6 +189,7 @@ int main(int argc, char **argv)
 		policy_init(&p);
 		load_policy(&c, &p, &el);
 		policy_open_paths(&p, &el);
+		policy_check_forbidden(&p, &el);
 		if (el.n) {
 			errlist_print(&el);
 			diag_error("%zu problem%s in the policy; nothing was run", el.n,

@@ -56,6 +56,9 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_fs; i++)
 		free(p->fs[i].path);
 	free(p->fs);
+	for (size_t i = 0; i < p->n_forbid; i++)
+		free(p->forbid[i].path);
+	free(p->forbid);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		free(p->env.set[i].name);
 		free(p->env.set[i].value);
@@ -93,6 +96,12 @@ void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
 		.path = xstrdup(path), .access = a, .optional = optional,
 		.at = at, .fd = -1, .missing = false,
 	};
+}
+
+void policy_add_forbid(struct policy *p, const char *path, struct origin at)
+{
+	p->forbid = grow_array(p->forbid, sizeof(*p->forbid), p->n_forbid, &p->cap_forbid);
+	p->forbid[p->n_forbid++] = (struct fs_forbid){ .path = xstrdup(path), .at = at };
 }
 
 void policy_add_env_keep(struct policy *p, const char *glob)
@@ -178,6 +187,54 @@ static void print_word(FILE *out, const char *w)
 	fputc('"', out);
 }
 
+static bool writable(enum fs_access a)
+{
+	return a == FS_RW || a == FS_RWX || a == FS_DEV;
+}
+
+/* Does the rule's directory (canonical) contain or equal dir (canonical)? */
+static bool covers(const char *rule, const char *dir)
+{
+	size_t n = strlen(rule);
+	if (strcmp(rule, "/") == 0)
+		return true;
+	return strncmp(rule, dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+}
+
+static char *fd_canonical(int fd)
+{
+	char link[64], buf[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+void policy_check_forbidden(const struct policy *p, struct errlist *el)
+{
+	for (size_t f = 0; f < p->n_forbid; f++) {
+		char *dir = realpath(p->forbid[f].path, NULL);
+		if (!dir)
+			continue; /* nothing there to protect on this machine */
+		for (size_t i = 0; i < p->n_fs; i++) {
+			const struct fs_rule *r = &p->fs[i];
+			if (r->fd < 0 || !writable(r->access))
+				continue;
+			char *canon = fd_canonical(r->fd);
+			if (canon && covers(canon, dir))
+				errlist_add(el, r->at.file, r->at.line,
+					    "%s = %s would make %s writable, which %s:%u forbids "
+					    "(point it at a directory of the application's own)",
+					    fs_access_name(r->access), r->path, dir,
+					    p->forbid[f].at.file, p->forbid[f].at.line);
+			free(canon);
+		}
+		free(dir);
+	}
+}
+
 static void print_fs(FILE *out, const struct policy *p)
 {
 	fputs("\n[filesystem]\n", out);
@@ -191,6 +248,11 @@ static void print_fs(FILE *out, const struct policy *p)
 			print_word(out, r->path);
 			fputs(r->missing ? " (absent here)\n" : "\n", out);
 		}
+	for (size_t i = 0; i < p->n_forbid; i++) {
+		fputs("forbid = ", out);
+		print_word(out, p->forbid[i].path);
+		fputc('\n', out);
+	}
 }
 
 static void print_env(FILE *out, const struct policy *p)

@@ -37,6 +37,12 @@ struct fs_rule {
 	bool missing; /* optional and absent on this machine */
 };
 
+/* A directory that no rule may make writable, from [filesystem] forbid. */
+struct fs_forbid {
+	char *path;
+	struct origin at;
+};
+
 struct env_assign {
 	char *name, *value;
 	struct origin at;
@@ -46,6 +52,8 @@ struct policy {
 	char *description;
 	struct fs_rule *fs;
 	size_t n_fs, cap_fs;
+	struct fs_forbid *forbid;
+	size_t n_forbid, cap_forbid;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
 		bool configured; /* some profile says clear or keep */
@@ -67,6 +75,7 @@ const char *policy_label(struct policy *p, const char *label);
 
 void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
 		   bool optional, struct origin at);
+void policy_add_forbid(struct policy *p, const char *path, struct origin at);
 void policy_add_env_keep(struct policy *p, const char *glob);
 void policy_add_env_set(struct policy *p, const char *name, const char *value,
 			struct origin at);
@@ -82,6 +91,11 @@ bool policy_path_per_process(const char *path);
  * anything else that cannot be opened goes to el with its origin. */
 void policy_open_paths(struct policy *p, struct errlist *el);
 void policy_close_paths(struct policy *p);
+
+/* After policy_open_paths(): report every writable rule (rw, rwx, dev)
+ * that covers a forbidden directory, that is names it or a directory
+ * above it. */
+void policy_check_forbidden(const struct policy *p, struct errlist *el);
 
 /* The effective policy as a profile that would produce it. */
 void policy_print_ini(FILE *out, const struct policy *p);

@@ -99,9 +99,18 @@ static int expand_ref(const char **pp, env_lookup_fn lookup, struct buf *b, char
 			buf_puts(b, val);
 		else
 			rc = expand_text(p + n + 2, (size_t)close - n - 2, lookup, b, err);
+	} else if (p[n] == ':' && p[n + 1] == '?') {
+		/* The profile's own explanation of what must be set. */
+		if (val && *val)
+			buf_puts(b, val);
+		else {
+			*err = xasprintf("${%s} is not set: %.*s", name, (int)(close - (long)n - 2),
+					 p + n + 2);
+			rc = -1;
+		}
 	} else {
-		*err = xasprintf("bad variable reference ${%.*s}: only ${NAME} and "
-				 "${NAME:-DEFAULT} are understood", (int)close, p);
+		*err = xasprintf("bad variable reference ${%.*s}: only ${NAME}, "
+				 "${NAME:-DEFAULT} and ${NAME:?MESSAGE} are understood", (int)close, p);
 		rc = -1;
 	}
 	free(name);
@@ -448,11 +457,29 @@ static void key_include(struct keyctx *ps, const char *value)
 	strv_free(&words);
 }
 
+static void key_forbid(struct keyctx *ps, const char *value)
+{
+	struct strv words = { 0 };
+	if (!key_words(ps, "forbid", value, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		if (words.v[i][0] != '/')
+			perr(ps, "forbid: \"%s\" is not an absolute path", words.v[i]);
+		else
+			policy_add_forbid(ps->ld->p, words.v[i], key_origin(ps));
+	}
+	strv_free(&words);
+}
+
 static void key_fs(struct keyctx *ps, const char *key, const char *value)
 {
 	enum fs_access a;
+	if (strcmp(key, "forbid") == 0) {
+		key_forbid(ps, value);
+		return;
+	}
 	if (!fs_access_from_name(key, &a)) {
-		key_unknown(ps, "filesystem", key, "ro rox rw rwx dev");
+		key_unknown(ps, "filesystem", key, "ro rox rw rwx dev forbid");
 		return;
 	}
 	struct strv words = { 0 };

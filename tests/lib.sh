@@ -131,3 +131,34 @@ alive() {
 done_testing() {
 	[ "$_tap_failed" -eq 0 ]
 }
+
+# make_wrappers DIR: the drop-in wrappers, pointing at this test's landjail
+# and at copies of the source profiles (mode 0644), in DIR.
+make_wrappers() {
+	local dir=$1 w
+	mkdir -p "$dir" "$T/profiles"
+	install -m 0644 "$SRCDIR"/profiles/*.ini "$T/profiles/"
+	for w in "$WRAPPERS"/*; do
+		sed -e "s|^exec [^ ]*landjail |exec $LANDJAIL |" \
+			-e "s|-p $SRCDIR/profiles/|-p $T/profiles/|" "$w" >"$dir/${w##*/}"
+		chmod 755 "$dir/${w##*/}"
+	done
+	chmod 755 "$dir"
+}
+
+# exif_jpeg IN OUT ORIENTATION: IN with a minimal EXIF block that holds
+# only the orientation tag (no exiftool needed).
+exif_jpeg() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import struct, sys
+src, dst, orient = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(src, 'rb').read()
+assert data[:2] == b'\xff\xd8'
+tiff = b'MM\x00\x2a' + struct.pack('>I', 8)
+tiff += struct.pack('>H', 1) + struct.pack('>HHIHH', 0x0112, 3, 1, orient, 0)
+tiff += struct.pack('>I', 0)
+payload = b'Exif\x00\x00' + tiff
+app1 = b'\xff\xe1' + struct.pack('>H', len(payload) + 2) + payload
+open(dst, 'wb').write(data[:2] + app1 + data[2:])
+PY
+}

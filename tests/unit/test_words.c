@@ -72,6 +72,7 @@ int main(void)
 	ok_words("${HOME:-/fallback}", "/home/app");
 	ok_words("${NOPE:-${HOME}/d}", "/home/app/d");
 	ok_words("${NOPE:-a b}", "a b");
+	ok_words("${HOME:?needed}", "/home/app");
 	ok_words("cost$$5", "cost$5");
 	ok_words("\"${HOME}\"", "/home/app");
 	ok_words("NAME=${HOME}", "NAME=/home/app");
@@ -81,7 +82,10 @@ int main(void)
 	bad_words("$HOME", "lone $");
 	bad_words("${HOME", "unterminated ${");
 	bad_words("${1X}", "bad variable reference");
-	bad_words("${HOME:=x}", "only ${NAME} and ${NAME:-DEFAULT}");
+	bad_words("${HOME:=x}", "only ${NAME}, ${NAME:-DEFAULT} and ${NAME:?MESSAGE}");
+	bad_words("${NOPE:?set it to the work directory}",
+		  "${NOPE} is not set: set it to the work directory");
+	bad_words("${EMPTY:?must not be empty}", "${EMPTY} is not set: must not be empty");
 	bad_words("\"/open", "unterminated double quote");
 	bad_words("/x\\", "backslash at the end");
 	return tap_done();
