@@ -140,7 +140,7 @@ make_wrappers() {
 	install -m 0644 "$SRCDIR"/profiles/*.ini "$T/profiles/"
 	for w in "$WRAPPERS"/*; do
 		sed -e "s|^exec [^ ]*landjail |exec $LANDJAIL |" \
-			-e "s|-p $SRCDIR/profiles/|-p $T/profiles/|" "$w" >"$dir/${w##*/}"
+			-e "s|-p [^ ]*/profiles/|-p $T/profiles/|" "$w" >"$dir/${w##*/}"
 		chmod 755 "$dir/${w##*/}"
 	done
 	chmod 755 "$dir"
