@@ -214,25 +214,31 @@ static char *fd_canonical(int fd)
 
 void policy_check_forbidden(const struct policy *p, struct errlist *el)
 {
+	if (!p->n_forbid)
+		return;
+	/* Canonical paths of the writable rules, once each: there are few. */
+	char **canon = xcalloc(p->n_fs, sizeof(*canon));
+	for (size_t i = 0; i < p->n_fs; i++)
+		if (p->fs[i].fd >= 0 && writable(p->fs[i].access))
+			canon[i] = fd_canonical(p->fs[i].fd);
 	for (size_t f = 0; f < p->n_forbid; f++) {
 		char *dir = realpath(p->forbid[f].path, NULL);
 		if (!dir)
 			continue; /* nothing there to protect on this machine */
 		for (size_t i = 0; i < p->n_fs; i++) {
 			const struct fs_rule *r = &p->fs[i];
-			if (r->fd < 0 || !writable(r->access))
-				continue;
-			char *canon = fd_canonical(r->fd);
-			if (canon && covers(canon, dir))
+			if (canon[i] && covers(canon[i], dir))
 				errlist_add(el, r->at.file, r->at.line,
 					    "%s = %s would make %s writable, which %s:%u forbids "
 					    "(point it at a directory of the application's own)",
 					    fs_access_name(r->access), r->path, dir,
 					    p->forbid[f].at.file, p->forbid[f].at.line);
-			free(canon);
 		}
 		free(dir);
 	}
+	for (size_t i = 0; i < p->n_fs; i++)
+		free(canon[i]);
+	free(canon);
 }
 
 static void print_fs(FILE *out, const struct policy *p)
