@@ -97,6 +97,18 @@ static void wait_for(struct supervisor *sv)
 	}
 }
 
+
+/* AddressSanitizer cannot follow a child that runs on a stack of its own
+ * in our memory: sanitizer builds use a plain fork. */
+#if defined(__SANITIZE_ADDRESS__)
+static pid_t start_child(struct sandbox *sb)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		sandbox_exec(sb);
+	return pid;
+}
+#else
 /* The child runs on its own stack while sharing our memory until it execs
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
@@ -108,18 +120,6 @@ static int child_main(void *arg)
 	sandbox_exec(arg);
 }
 
-/* AddressSanitizer cannot follow a child that runs on a stack of its own
- * in our memory: sanitizer builds use a plain fork. */
-#if defined(__SANITIZE_ADDRESS__)
-static pid_t start_child(struct sandbox *sb)
-{
-	(void)child_main;
-	pid_t pid = fork();
-	if (pid == 0)
-		sandbox_exec(sb);
-	return pid;
-}
-#else
 static pid_t start_child(struct sandbox *sb)
 {
 	return clone(child_main, child_stack + sizeof(child_stack),
