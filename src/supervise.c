@@ -114,6 +114,7 @@ static int child_main(void *arg)
 static pid_t start_child(struct sandbox *sb)
 {
 	(void)child_main;
+	(void)child_stack;
 	pid_t pid = fork();
 	if (pid == 0)
 		sandbox_exec(sb);
