@@ -113,7 +113,7 @@ fi
 if [ -f "$deb" ]; then
 	contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||')
 	promised=$(sed -n '/^\.Sh FILES/,/^\.Sh /p' "$SRCDIR/man/landjail.1" "$SRCDIR/man/landjail.profile.5" |
-		sed -nE 's/^\.It Pa (\/[^ ]+).*/\1/p' | sort -u)
+		grep -E '^\.It Pa ' | grep -oE 'Pa /[^ ]+' | sed 's/^Pa //' | sort -u)
 	missing=
 	for path in $promised; do
 		grep -qxF -- "$path" <<<"$contents" || missing="$missing $path"
