@@ -170,11 +170,11 @@ else
 	check "man -w landjail.profile" clean man -w landjail.profile
 	check "the zsh completion is installed" test -f /usr/share/zsh/vendor-completions/_landjail
 	# bash-completion loads completions on demand from its directory.
-	check "bash completes landjail -p base to base-dynamic" clean bash --norc -c '
+	check "bash completes landjail -p base-d to base-dynamic" clean bash --norc -c '
 		source /usr/share/bash-completion/bash_completion
 		_completion_loader landjail
-		COMP_WORDS=(landjail -p base); COMP_CWORD=2
-		COMP_LINE="landjail -p base"; COMP_POINT=${#COMP_LINE}
+		COMP_WORDS=(landjail -p base-d); COMP_CWORD=2
+		COMP_LINE="landjail -p base-d"; COMP_POINT=${#COMP_LINE}
 		_landjail 2>/dev/null
 		[ "${COMPREPLY[*]}" = base-dynamic ]'
 	echo secret >"$work/secret"
