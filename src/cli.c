@@ -17,6 +17,7 @@ enum {
 	OPT_CHECK,
 	OPT_VERSION,
 	OPT_LOG,
+	OPT_BACKEND,
 };
 
 static const struct option long_options[] = {
@@ -32,6 +33,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -56,6 +58,10 @@ void cli_usage(FILE *out)
 	      "                           (PATH options repeat; a leading ? makes PATH optional)\n"
 	      "      --best-effort        run even if this kernel cannot enforce the whole policy,\n"
 	      "                           with a warning naming what is not enforced\n"
+	      "      --backend auto|landlock|namespaces\n"
+	      "                           how to confine: Landlock, or (kernels without it) an\n"
+	      "                           unprivileged user + mount namespace; auto (default)\n"
+	      "                           uses Landlock when the kernel has it\n"
 	      "\n"
 	      "Modes:\n"
 	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
@@ -150,6 +156,13 @@ static int one_option(struct cli *c, int opt)
 			c->log_syslog = false;
 		else {
 			diag_error("--log takes syslog or stderr, not \"%s\"", optarg);
+			return -1;
+		}
+		return 0;
+	case OPT_BACKEND:
+		if (!backend_from_name(optarg, &c->backend)) {
+			diag_error("--backend takes auto, landlock or namespaces, not \"%s\"",
+				   optarg);
 			return -1;
 		}
 		return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "ns.h"
 #include "policy.h"
 
 struct cli_rule {
@@ -20,6 +21,7 @@ struct cli {
 	size_t n_rules, cap_rules;
 	bool best_effort, status, check, version, help;
 	bool log_syslog;
+	enum backend backend; /* --backend */
 	enum verbosity verbosity;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };
