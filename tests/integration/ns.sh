@@ -6,7 +6,7 @@
 # (noexec), so the checks look at the outcome, not the message.
 . "$SRCDIR/tests/lib.sh"
 
-plan 47
+plan 46
 
 run() {
 	out=$("$@" 2>&1)
