@@ -64,9 +64,14 @@ static void configure_reports(const struct cli *c, const struct policy *p)
 static void print_kernel_note(FILE *out)
 {
 	int abi = landlock_abi();
-	if (abi < 0)
-		fprintf(out, "; on this kernel: no Landlock (%s): landjail refuses to run "
-			"this policy without --best-effort\n", landlock_unavailable_hint(abi));
+	const char *why;
+	if (abi < 0 && ns_probe(&why) == 0)
+		fprintf(out, "; on this kernel: no Landlock: the namespace backend enforces "
+			"the above (see landjail(1) for how it differs)\n");
+	else if (abi < 0)
+		fprintf(out, "; on this kernel: no Landlock (%s) and no user namespaces (%s): "
+			"landjail refuses to run this policy without --best-effort\n",
+			landlock_unavailable_hint(abi), why);
 	else if (abi < LANDLOCK_ABI_FULL_FS)
 		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate() "
 			"outside rw paths: landjail refuses without --best-effort\n", abi);

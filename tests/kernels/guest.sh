@@ -128,6 +128,8 @@ B)
 	says "-v: backend: namespaces" "backend: namespaces"
 	expect "--backend landlock: refused" 125 $LJ --backend landlock --rox /bin -- true
 	says "--backend landlock: names the lsm= list" "lsm="
+	expect "--check" 0 $LJ --check --rox /bin
+	says "--check: the namespace backend enforces it" "namespace backend enforces"
 	confinement
 	network_denied
 	;;
@@ -135,6 +137,8 @@ C)
 	echo 0 >/proc/sys/user/max_user_namespaces
 	expect "--status" 0 $LJ --status
 	says "--status: no backend" "backend: none"
+	expect "--check" 0 $LJ --check --rox /bin
+	says "--check: refuses without --best-effort" "no user namespaces.*refuses"
 	refused "user.max_user_namespaces=0"
 	echo 15000 >/proc/sys/user/max_user_namespaces
 	if [ -e /proc/sys/kernel/unprivileged_userns_clone ]; then
