@@ -18,6 +18,7 @@ enum {
 	OPT_VERSION,
 	OPT_LOG,
 	OPT_PATH_AFTER,
+	OPT_BACKEND,
 };
 
 static const struct option long_options[] = {
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "path-after", required_argument, NULL, OPT_PATH_AFTER },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -46,7 +48,9 @@ void cli_usage(FILE *out)
 	      "       landjail --status\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
-	      "namespaces or setuid.  Nothing is granted unless a profile or an option says so.\n"
+	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
+	      "namespace, see --backend).  Nothing is granted unless a profile or an option\n"
+	      "says so.\n"
 	      "\n"
 	      "Policy:\n"
 	      "  -p, --profile NAME|PATH  load a profile (repeatable; each adds to the others)\n"
@@ -60,6 +64,10 @@ void cli_usage(FILE *out)
 	      "                           (for wrapper scripts in DIR: never finds itself)\n"
 	      "      --best-effort        run even if this kernel cannot enforce the whole policy,\n"
 	      "                           with a warning naming what is not enforced\n"
+	      "      --backend auto|landlock|namespaces\n"
+	      "                           how to confine: Landlock, or (kernels without it) an\n"
+	      "                           unprivileged user + mount namespace; auto (default)\n"
+	      "                           uses Landlock when the kernel has it\n"
 	      "\n"
 	      "Modes:\n"
 	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
@@ -67,7 +75,7 @@ void cli_usage(FILE *out)
 	      "      --status             show what this kernel lets landjail enforce\n"
 	      "\n"
 	      "Output:\n"
-	      "  -v, --verbose            say what is enforced and how the command ended\n"
+	      "  -v, --verbose            say which backend is used and how the command ended\n"
 	      "  -q, --quiet              no warnings (a --best-effort run still warns)\n"
 	      "      --log syslog         also send reports (violations, timeouts, limits) to\n"
 	      "                           syslog, tag \"landjail\"; --log stderr: only stderr\n"
@@ -157,6 +165,13 @@ static int one_option(struct cli *c, int opt)
 			c->log_syslog = false;
 		else {
 			diag_error("--log takes syslog or stderr, not \"%s\"", optarg);
+			return -1;
+		}
+		return 0;
+	case OPT_BACKEND:
+		if (!backend_from_name(optarg, &c->backend)) {
+			diag_error("--backend takes auto, landlock or namespaces, not \"%s\"",
+				   optarg);
 			return -1;
 		}
 		return 0;

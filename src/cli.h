@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "ns.h"
 #include "policy.h"
 
 struct cli_rule {
@@ -21,6 +22,7 @@ struct cli {
 	bool best_effort, status, check, version, help;
 	bool log_syslog;
 	const char *path_after; /* --path-after DIR */
+	enum backend backend; /* --backend */
 	enum verbosity verbosity;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };

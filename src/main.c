@@ -15,6 +15,7 @@
 #include "config.h"
 #include "environ.h"
 #include "landlock.h"
+#include "ns.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
@@ -63,9 +64,14 @@ static void configure_reports(const struct cli *c, const struct policy *p)
 static void print_kernel_note(FILE *out)
 {
 	int abi = landlock_abi();
-	if (abi < 0)
-		fprintf(out, "; on this kernel: no Landlock (%s): landjail refuses to run "
-			"this policy without --best-effort\n", landlock_unavailable_hint(abi));
+	const char *why;
+	if (abi < 0 && ns_probe(&why) == 0)
+		fprintf(out, "; on this kernel: no Landlock: the namespace backend enforces "
+			"the above (see landjail(1) for how it differs)\n");
+	else if (abi < 0)
+		fprintf(out, "; on this kernel: no Landlock (%s) and no user namespaces (%s): "
+			"landjail refuses to run this policy without --best-effort\n",
+			landlock_unavailable_hint(abi), why);
 	else if (abi < LANDLOCK_ABI_FULL_FS)
 		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate() "
 			"outside rw paths: landjail refuses without --best-effort\n", abi);
@@ -107,6 +113,36 @@ static int landlock_plan(const struct policy *p, const char *program)
 	return abi;
 }
 
+/* Which backend confines this run: Landlock when asked for or, with auto,
+ * when the kernel has it; otherwise the namespace backend when this caller
+ * may create a user namespace.  With neither, refuse, naming both causes
+ * and what an administrator can do -- or, with --best-effort, run without
+ * filesystem confinement after a loud warning.  Returns the backend, or
+ * BACKEND_AUTO for "none" (best effort), or -1 to refuse. */
+static int backend_plan(const struct cli *c, const struct policy *p, const char *program)
+{
+	int abi = landlock_abi();
+	if (c->backend == BACKEND_LANDLOCK || (c->backend == BACKEND_AUTO && abi >= 0))
+		return BACKEND_LANDLOCK;
+	const char *why;
+	if (ns_probe(&why) == 0)
+		return BACKEND_NAMESPACES;
+	char *cause = c->backend == BACKEND_NAMESPACES
+			      ? xasprintf("user namespaces: %s", why)
+			      : xasprintf("no Landlock: %s; and no user namespaces for the "
+					  "fallback: %s", landlock_unavailable_hint(abi), why);
+	if (!p->best_effort) {
+		diag_error("cannot confine %s: %s; refusing to run it unconfined "
+			   "(--best-effort runs it anyway)", program, cause);
+		free(cause);
+		return -1;
+	}
+	diag_loud("%s: running %s WITHOUT filesystem confinement because of --best-effort",
+		  cause, program);
+	free(cause);
+	return BACKEND_AUTO;
+}
+
 static int resolve_program(const struct policy *p, const char *name,
 			   const char *path_after, char **path)
 {
@@ -139,8 +175,16 @@ static int run(const struct cli *c, const struct policy *p)
 	struct sandbox sb = {
 		.policy = p, .path = path, .argv = c->command, .ruleset_fd = -1,
 	};
-	sb.landlock_abi = landlock_plan(p, path);
-	if (sb.landlock_abi < 0) {
+	int backend = backend_plan(c, p, path);
+	struct ns_plan ns = { 0 };
+	if (backend == BACKEND_NAMESPACES) {
+		ns_plan_build(&ns, p);
+		sb.ns = &ns;
+		diag_info("backend: namespaces: %zu bind mounts, %s network", ns.n,
+			  ns.share_net ? "the caller's" : "no");
+	}
+	sb.landlock_abi = backend == BACKEND_LANDLOCK ? landlock_plan(p, path) : 0;
+	if (backend < 0 || sb.landlock_abi < 0) {
 		free(path);
 		return EXIT_LANDJAIL;
 	}
@@ -153,7 +197,8 @@ static int run(const struct cli *c, const struct policy *p)
 			free(path);
 			return EXIT_LANDJAIL;
 		}
-		diag_info("Landlock ABI %d: %zu path rules", sb.landlock_abi, p->n_fs);
+		diag_info("backend: landlock: Landlock ABI %d: %zu path rules", sb.landlock_abi,
+			  p->n_fs);
 	}
 	struct strv env = { 0 };
 	environ_build(p, environ, &env);
@@ -161,6 +206,7 @@ static int run(const struct cli *c, const struct policy *p)
 	status = supervise(&sb);
 	strv_free(&env);
 	close_fd(&sb.ruleset_fd);
+	ns_plan_free(&ns);
 	free(path);
 	return status;
 }

@@ -30,6 +30,12 @@ noreturn void sandbox_exec(const struct sandbox *sb)
 	 * start with the mask its caller gave landjail. */
 	sigprocmask(SIG_SETMASK, &sb->sigmask, NULL);
 
+	/* Namespace backend (kernels without Landlock): a new root holding
+	 * only the policy's paths.  Before no_new_privs, which it does not
+	 * need, and before seccomp, which could forbid its mount calls. */
+	if (sb->ns && ns_enter(sb->ns) < 0)
+		fail(125, xasprintf("%s", sb->ns->err));
+
 	/* No set-uid or file-capability gain across execve: required by
 	 * Landlock and seccomp for an unprivileged caller, and wanted anyway. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -7,6 +7,7 @@
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
+#include "ns.h"
 #include "policy.h"
 
 struct sandbox {
@@ -18,6 +19,7 @@ struct sandbox {
 	int ruleset_fd;    /* built by the parent, -1 without Landlock */
 	sigset_t sigmask;  /* the caller's signal mask, restored before exec */
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
+	struct ns_plan *ns; /* the namespace backend's plan, or NULL */
 };
 
 /* Runs in the forked child: confine, then execve.  On failure prints why

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "landlock.h"
+#include "ns.h"
 #include "util.h"
 
 static void report_landlock(FILE *out, int abi)
@@ -152,8 +153,12 @@ int status_report(FILE *out)
 	report_landlock(out, abi);
 	report_seccomp(out);
 	report_userns(out);
+	const char *why;
 	if (abi > 0)
 		fprintf(out, "backend: landlock (ABI %d)\n", abi);
+	else if (ns_probe(&why) == 0)
+		fprintf(out, "backend: namespaces (user + mount namespace with a new root; "
+			"no Landlock)\n");
 	else
 		fprintf(out, "backend: none: landjail refuses to run commands here "
 			"(with --best-effort it runs them without filesystem confinement)\n");
