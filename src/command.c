@@ -100,17 +100,6 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 	return rc;
 }
 
-/* The canonical path of an open rule, through /proc/self/fd. */
-static char *fd_path(int fd)
-{
-	char link[64], buf[PATH_MAX];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
 
 static bool beneath(const char *dir, const char *path)
 {
@@ -126,7 +115,7 @@ static bool grants_exec(const struct policy *p, const char *canon)
 		const struct fs_rule *r = &p->fs[i];
 		if (r->fd < 0 || !fs_access_executes(r->access))
 			continue;
-		char *rp = fd_path(r->fd);
+		char *rp = fd_realpath(r->fd);
 		bool ok = rp && beneath(rp, canon);
 		free(rp);
 		if (ok)

@@ -43,16 +43,6 @@ bool backend_from_name(const char *name, enum backend *out)
 	return false;
 }
 
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
 
 /* The first character of a /proc/sys file, or 0 when it cannot be read. */
 static char sysctl_first(const char *path)
@@ -73,16 +63,16 @@ static int map_self(uid_t uid, gid_t gid, const char **stage)
 {
 	char map[64];
 	*stage = "setgroups";
-	int err = write_text("/proc/self/setgroups", "deny");
+	int err = write_text_file("/proc/self/setgroups", "deny");
 	if (err < 0 && err != -ENOENT)
 		return err;
 	*stage = "uid_map";
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	if ((err = write_text("/proc/self/uid_map", map)) < 0)
+	if ((err = write_text_file("/proc/self/uid_map", map)) < 0)
 		return err;
 	*stage = "gid_map";
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	return write_text("/proc/self/gid_map", map);
+	return write_text_file("/proc/self/gid_map", map);
 }
 
 enum probe_stage { AT_FORK, AT_UNSHARE, AT_MAP };

@@ -201,16 +201,6 @@ static bool covers(const char *rule, const char *dir)
 	return strncmp(rule, dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
 }
 
-static char *fd_canonical(int fd)
-{
-	char link[64], buf[4096];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
 
 void policy_check_forbidden(const struct policy *p, struct errlist *el)
 {
@@ -220,7 +210,7 @@ void policy_check_forbidden(const struct policy *p, struct errlist *el)
 	char **canon = xcalloc(p->n_fs, sizeof(*canon));
 	for (size_t i = 0; i < p->n_fs; i++)
 		if (p->fs[i].fd >= 0 && writable(p->fs[i].access))
-			canon[i] = fd_canonical(p->fs[i].fd);
+			canon[i] = fd_realpath(p->fs[i].fd);
 	for (size_t f = 0; f < p->n_forbid; f++) {
 		char *dir = realpath(p->forbid[f].path, NULL);
 		if (!dir)

@@ -248,8 +248,8 @@ static const struct section_spec {
 	{ "limits", NULL, "resource limits" },
 };
 
-static void perr(struct keyctx *ps, const char *fmt, ...) PRINTF(2, 3);
-static void perr(struct keyctx *ps, const char *fmt, ...)
+/* A problem on the current line: "file:line: message". */
+void key_error(struct keyctx *ps, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -295,12 +295,12 @@ static void on_section_header(struct keyctx *ps, char *hdr)
 	ps->section = NULL;
 	ps->section_bad = true;
 	if (!close) {
-		perr(ps, "section header without a closing ]");
+		key_error(ps, "section header without a closing ]");
 		return;
 	}
 	char *rest = trim(close + 1);
 	if (*rest && *rest != ';' && *rest != '#')
-		perr(ps, "unexpected text after the section header: %s", rest);
+		key_error(ps, "unexpected text after the section header: %s", rest);
 	*close = '\0';
 	char *name = trim(hdr + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
@@ -310,13 +310,13 @@ static void on_section_header(struct keyctx *ps, char *hdr)
 		ps->section = sec;
 		ps->section_bad = !sec->on_key;
 		if (!sec->on_key)
-			perr(ps, "[%s] is not supported by this build of landjail (support "
+			key_error(ps, "[%s] is not supported by this build of landjail (support "
 			     "for %s comes in a later release); refusing rather than ignoring it",
 			     name, sec->unsupported);
 		return;
 	}
 	char *known = known_sections();
-	perr(ps, "unknown section [%s] (known: %s)", name, known);
+	key_error(ps, "unknown section [%s] (known: %s)", name, known);
 	free(known);
 }
 
@@ -332,9 +332,9 @@ static void precheck_line(struct keyctx *ps, const char *raw)
 	} else if (*s == '[') {
 		on_section_header(ps, s);
 	} else if (!strpbrk(s, "=:") && !continuation) {
-		perr(ps, "expected \"key = value\" or a [section] header, got: %s", s);
+		key_error(ps, "expected \"key = value\" or a [section] header, got: %s", s);
 	} else if (!continuation && !ps->section && !ps->section_bad) {
-		perr(ps, "key outside any section (start the file with [profile])");
+		key_error(ps, "key outside any section (start the file with [profile])");
 	}
 	free(copy);
 }
@@ -350,12 +350,12 @@ static char *read_line(char *str, int num, void *stream)
 	while (len > 0 && (ps->linebuf[len - 1] == '\n' || ps->linebuf[len - 1] == '\r'))
 		ps->linebuf[--len] = '\0';
 	if (strlen(ps->linebuf) != (size_t)len) {
-		perr(ps, "line contains a NUL byte");
+		key_error(ps, "line contains a NUL byte");
 		str[0] = '\0';
 		return str;
 	}
 	if (len > num - 1) {
-		perr(ps, "line is %zd bytes long; the limit is %d (split the "
+		key_error(ps, "line is %zd bytes long; the limit is %d (split the "
 		     "value over several lines with the same key)", len, num - 1);
 		str[0] = '\0';
 		return str;
@@ -379,34 +379,23 @@ struct policy *key_policy(struct keyctx *ps)
 	return ps->ld->p;
 }
 
-void key_error(struct keyctx *ps, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	perr(ps, "%s", msg ? msg : "(out of memory)");
-	free(msg);
-}
 
 void key_unknown(struct keyctx *ps, const char *section, const char *key, const char *known)
 {
-	perr(ps, "unknown key \"%s\" in [%s] (known: %s)", key, section, known);
+	key_error(ps, "unknown key \"%s\" in [%s] (known: %s)", key, section, known);
 }
 
 bool key_words(struct keyctx *ps, const char *key, const char *value, struct strv *words)
 {
 	char *err = NULL;
 	if (profile_split_words(value, ps->ld->lookup, words, &err) < 0) {
-		perr(ps, "%s: %s", key, err);
+		key_error(ps, "%s: %s", key, err);
 		free(err);
 		strv_free(words);
 		return false;
 	}
 	if (!words->n)
-		perr(ps, "%s has no value", key);
+		key_error(ps, "%s has no value", key);
 	return words->n > 0;
 }
 
@@ -421,9 +410,9 @@ static void key_version(struct keyctx *ps, const char *value)
 	errno = 0;
 	long v = strtol(value, &end, 10);
 	if (errno || end == value || *trim(end))
-		perr(ps, "version must be a number, not \"%s\"", value);
+		key_error(ps, "version must be a number, not \"%s\"", value);
 	else if (v != POLICY_VERSION)
-		perr(ps, "profile version %ld is not understood by landjail %s "
+		key_error(ps, "profile version %ld is not understood by landjail %s "
 		     "(it reads version %d)", v, LANDJAIL_VERSION, POLICY_VERSION);
 }
 
@@ -440,7 +429,7 @@ static void key_log(struct keyctx *ps, const char *value)
 	if (strcmp(value, "syslog") == 0)
 		ps->ld->p->log_syslog = true;
 	else if (strcmp(value, "stderr") != 0)
-		perr(ps, "log must be syslog or stderr, not \"%s\"", value);
+		key_error(ps, "log must be syslog or stderr, not \"%s\"", value);
 }
 
 static void key_include(struct keyctx *ps, const char *value)
@@ -464,7 +453,7 @@ static void key_forbid(struct keyctx *ps, const char *value)
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		if (words.v[i][0] != '/')
-			perr(ps, "forbid: \"%s\" is not an absolute path", words.v[i]);
+			key_error(ps, "forbid: \"%s\" is not an absolute path", words.v[i]);
 		else
 			policy_add_forbid(ps->ld->p, words.v[i], key_origin(ps));
 	}
@@ -490,7 +479,7 @@ static void key_fs(struct keyctx *ps, const char *key, const char *value)
 		bool optional = path[0] == '?';
 		path += optional;
 		if (path[0] != '/')
-			perr(ps, "%s: \"%s\" is not an absolute path", key, words.v[i]);
+			key_error(ps, "%s: \"%s\" is not an absolute path", key, words.v[i]);
 		else
 			policy_add_fs(ps->ld->p, path, a, optional, key_origin(ps));
 	}
@@ -534,7 +523,7 @@ static void key_env_set(struct keyctx *ps, const char *word)
 {
 	const char *eq = strchr(word, '=');
 	if (!eq || !valid_env_name(word, (size_t)(eq - word))) {
-		perr(ps, "set: expected NAME=VALUE, got \"%s\"", word);
+		key_error(ps, "set: expected NAME=VALUE, got \"%s\"", word);
 		return;
 	}
 	char *name = xstrndup(word, (size_t)(eq - word));
@@ -548,7 +537,7 @@ static void key_env(struct keyctx *ps, const char *key, const char *value)
 	if (strcmp(key, "clear") == 0) {
 		int b = key_bool(value);
 		if (b < 0)
-			perr(ps, "clear must be yes or no, not \"%s\"", value);
+			key_error(ps, "clear must be yes or no, not \"%s\"", value);
 		else
 			p->env.clear = b;
 		p->env.configured = true;
@@ -572,7 +561,7 @@ static void key_env(struct keyctx *ps, const char *key, const char *value)
 		else if (valid_env_glob(words.v[i]))
 			policy_add_env_keep(p, words.v[i]);
 		else
-			perr(ps, "keep: \"%s\" is not a variable name or glob", words.v[i]);
+			key_error(ps, "keep: \"%s\" is not a variable name or glob", words.v[i]);
 	}
 	strv_free(&words);
 }
@@ -763,7 +752,7 @@ static void parse_stream(struct load *ld, FILE *fp, const char *label, const cha
 	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (rc > 0 && (unsigned)rc != ps.bad_line) {
 		ps.line = (unsigned)rc;
-		perr(&ps, "syntax error");
+		key_error(&ps, "syntax error");
 	} else if (rc < 0) {
 		errlist_add(ld->el, label, 0, "could not be parsed (inih error %d)", rc);
 	}

@@ -56,16 +56,6 @@ static void report_seccomp(FILE *out)
 	fputc('\n', out);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
 
 /* In a child: become nobody if root (root may always create one), then
  * create a user namespace and map ourselves, as the fallback will. */
@@ -90,9 +80,9 @@ static void userns_child(int report_fd)
 			stage = "writing uid_map";
 			char map[64];
 			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-			err = write_file("/proc/self/setgroups", "deny");
+			err = write_text_file("/proc/self/setgroups", "deny");
 			if (!err)
-				err = write_file("/proc/self/uid_map", map);
+				err = write_text_file("/proc/self/uid_map", map);
 		}
 	}
 	int n = err ? snprintf(msg, sizeof(msg), "%s: %s", stage, strerror(-err))

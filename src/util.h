@@ -29,6 +29,13 @@ void strv_push(struct strv *sv, char *owned);
 bool strv_contains(const struct strv *sv, const char *s);
 void strv_free(struct strv *sv);
 
+/* Write text to an existing file (a /proc or /sys knob): 0 or -errno. */
+int write_text_file(const char *path, const char *text);
+
+/* The canonical path of an open descriptor, through /proc/self/fd
+ * (malloc'd), or NULL. */
+char *fd_realpath(int fd);
+
 /* Close fd if it is >= 0 and set it to -1. */
 void close_fd(int *fd);
 
