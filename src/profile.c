@@ -10,190 +10,7 @@
 
 #include "config.h"
 #include "section.h"
-
-/* ---- words and variables ------------------------------------------------ */
-
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void buf_putc(struct buf *b, char c)
-{
-	b->s = grow_array(b->s, 1, b->n + 1, &b->cap);
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-	while (*s)
-		buf_putc(b, *s++);
-}
-
-/* The buffer's string, allocated even when nothing was put in it. */
-static char *buf_take(struct buf *b)
-{
-	char *s = b->s ? b->s : xstrdup("");
-	*b = (struct buf){ 0 };
-	return s;
-}
-
-static bool is_name_start(char c)
-{
-	return isalpha((unsigned char)c) || c == '_';
-}
-
-static bool is_name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Index of the '}' closing the "${" that starts at s[-2], or -1. */
-static long closing_brace(const char *s)
-{
-	int depth = 1;
-	for (const char *c = s; *c; c++) {
-		if (c[0] == '$' && c[1] == '{') {
-			depth++;
-			c++;
-		} else if (*c == '}' && --depth == 0) {
-			return c - s;
-		}
-	}
-	return -1;
-}
-
-static int expand_text(const char *s, size_t len, env_lookup_fn lookup,
-		       struct buf *b, char **err);
-
-/* *pp points just after "${"; expand the reference and move past its '}'. */
-static int expand_ref(const char **pp, env_lookup_fn lookup, struct buf *b, char **err)
-{
-	const char *p = *pp;
-	long close = closing_brace(p);
-	if (close < 0) {
-		*err = xstrdup("unterminated ${...}");
-		return -1;
-	}
-	size_t n = 0;
-	if (!is_name_start(p[0])) {
-		*err = xasprintf("bad variable reference ${%.*s}", (int)close, p);
-		return -1;
-	}
-	while (is_name_char(p[n]))
-		n++;
-	char *name = xstrndup(p, n);
-	const char *val = lookup(name);
-	int rc = 0;
-	if ((size_t)close == n) {
-		if (val)
-			buf_puts(b, val);
-		else {
-			*err = xasprintf("${%s} is not set in the environment "
-					 "(write ${%s:-DEFAULT} to give a default)", name, name);
-			rc = -1;
-		}
-	} else if (p[n] == ':' && p[n + 1] == '-') {
-		if (val && *val)
-			buf_puts(b, val);
-		else
-			rc = expand_text(p + n + 2, (size_t)close - n - 2, lookup, b, err);
-	} else if (p[n] == ':' && p[n + 1] == '?') {
-		/* The profile's own explanation of what must be set. */
-		if (val && *val)
-			buf_puts(b, val);
-		else {
-			*err = xasprintf("${%s} is not set: %.*s", name, (int)(close - (long)n - 2),
-					 p + n + 2);
-			rc = -1;
-		}
-	} else {
-		*err = xasprintf("bad variable reference ${%.*s}: only ${NAME}, "
-				 "${NAME:-DEFAULT} and ${NAME:?MESSAGE} are understood", (int)close, p);
-		rc = -1;
-	}
-	free(name);
-	*pp = p + close + 1;
-	return rc;
-}
-
-/* Expand "$$" and "${...}" in s[0..len) into b (used for defaults). */
-static int expand_text(const char *s, size_t len, env_lookup_fn lookup,
-		       struct buf *b, char **err)
-{
-	const char *end = s + len;
-	while (s < end) {
-		if (s[0] == '$' && s + 1 < end && s[1] == '$') {
-			buf_putc(b, '$');
-			s += 2;
-		} else if (s[0] == '$' && s + 1 < end && s[1] == '{') {
-			s += 2;
-			if (expand_ref(&s, lookup, b, err) < 0)
-				return -1;
-		} else if (s[0] == '$') {
-			*err = xstrdup("a lone $ (write $$ for a dollar sign, ${NAME} for a variable)");
-			return -1;
-		} else {
-			buf_putc(b, *s++);
-		}
-	}
-	return 0;
-}
-
-/* One character (or reference) of a word; *pp advances past it. */
-static int word_step(const char **pp, env_lookup_fn lookup, struct buf *b, char **err)
-{
-	const char *p = *pp;
-	if (p[0] == '\\') {
-		if (!p[1]) {
-			*err = xstrdup("a backslash at the end of the value");
-			return -1;
-		}
-		buf_putc(b, p[1]);
-		*pp = p + 2;
-		return 0;
-	}
-	if (p[0] == '$' && p[1] == '{') {
-		*pp = p + 2;
-		return expand_ref(pp, lookup, b, err);
-	}
-	size_t n = p[0] == '$' && p[1] == '$' ? 2 : 1;
-	*pp = p + n;
-	return expand_text(p, n, lookup, b, err);
-}
-
-int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
-			char **err)
-{
-	const char *p = in;
-	*err = NULL;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return 0;
-		struct buf b = { 0 };
-		bool quoted = false;
-		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
-			if (*p == '"') {
-				quoted = !quoted;
-				p++;
-				continue;
-			}
-			if (word_step(&p, lookup, &b, err) < 0) {
-				free(b.s);
-				return -1;
-			}
-		}
-		if (quoted) {
-			free(b.s);
-			*err = xstrdup("unterminated double quote");
-			return -1;
-		}
-		strv_push(out, buf_take(&b)); /* "" is a word too */
-	}
-}
+#include "words.h"
 
 /* ---- profile files ------------------------------------------------------ */
 
@@ -230,8 +47,6 @@ struct keyctx {
 };
 
 static void key_profile(struct keyctx *k, const char *key, const char *value);
-static void key_fs(struct keyctx *k, const char *key, const char *value);
-static void key_env(struct keyctx *k, const char *key, const char *value);
 
 /* Every section a profile may have.  A section whose handler is NULL is
  * known but not enforced by this build: using it is an error. */
@@ -241,8 +56,8 @@ static const struct section_spec {
 	const char *unsupported; /* what it would configure */
 } section_table[] = {
 	{ "profile", key_profile, NULL },
-	{ "filesystem", key_fs, NULL },
-	{ "environment", key_env, NULL },
+	{ "filesystem", filesystem_profile_key, NULL },
+	{ "environment", environment_profile_key, NULL },
 	{ "network", NULL, "network confinement" },
 	{ "syscalls", NULL, "syscall filtering" },
 	{ "limits", NULL, "resource limits" },
@@ -446,45 +261,7 @@ static void key_include(struct keyctx *ps, const char *value)
 	strv_free(&words);
 }
 
-static void key_forbid(struct keyctx *ps, const char *value)
-{
-	struct strv words = { 0 };
-	if (!key_words(ps, "forbid", value, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++) {
-		if (words.v[i][0] != '/')
-			key_error(ps, "forbid: \"%s\" is not an absolute path", words.v[i]);
-		else
-			policy_add_forbid(ps->ld->p, words.v[i], key_origin(ps));
-	}
-	strv_free(&words);
-}
 
-static void key_fs(struct keyctx *ps, const char *key, const char *value)
-{
-	enum fs_access a;
-	if (strcmp(key, "forbid") == 0) {
-		key_forbid(ps, value);
-		return;
-	}
-	if (!fs_access_from_name(key, &a)) {
-		key_unknown(ps, "filesystem", key, "ro rox rw rwx dev forbid");
-		return;
-	}
-	struct strv words = { 0 };
-	if (!key_words(ps, key, value, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++) {
-		const char *path = words.v[i];
-		bool optional = path[0] == '?';
-		path += optional;
-		if (path[0] != '/')
-			key_error(ps, "%s: \"%s\" is not an absolute path", key, words.v[i]);
-		else
-			policy_add_fs(ps->ld->p, path, a, optional, key_origin(ps));
-	}
-	strv_free(&words);
-}
 
 int key_bool(const char *s)
 {
@@ -499,72 +276,9 @@ int key_bool(const char *s)
 	return -1;
 }
 
-static bool valid_env_glob(const char *g)
-{
-	if (!*g)
-		return false;
-	for (const char *c = g; *c; c++)
-		if (!is_name_char(*c) && !strchr("*?[]!", *c))
-			return false;
-	return true;
-}
 
-static bool valid_env_name(const char *n, size_t len)
-{
-	if (!len || !is_name_start(n[0]))
-		return false;
-	for (size_t i = 1; i < len; i++)
-		if (!is_name_char(n[i]))
-			return false;
-	return true;
-}
 
-static void key_env_set(struct keyctx *ps, const char *word)
-{
-	const char *eq = strchr(word, '=');
-	if (!eq || !valid_env_name(word, (size_t)(eq - word))) {
-		key_error(ps, "set: expected NAME=VALUE, got \"%s\"", word);
-		return;
-	}
-	char *name = xstrndup(word, (size_t)(eq - word));
-	policy_add_env_set(ps->ld->p, name, eq + 1, key_origin(ps));
-	free(name);
-}
 
-static void key_env(struct keyctx *ps, const char *key, const char *value)
-{
-	struct policy *p = ps->ld->p;
-	if (strcmp(key, "clear") == 0) {
-		int b = key_bool(value);
-		if (b < 0)
-			key_error(ps, "clear must be yes or no, not \"%s\"", value);
-		else
-			p->env.clear = b;
-		p->env.configured = true;
-		return;
-	}
-	bool keep = strcmp(key, "keep") == 0;
-	if (!keep && strcmp(key, "set") != 0) {
-		key_unknown(ps, "environment", key, "clear keep set");
-		return;
-	}
-	/* "set" alone adds to the default environment; "keep" replaces the
-	 * default list with the profile's own. */
-	if (keep)
-		p->env.configured = true;
-	struct strv words = { 0 };
-	if (!key_words(ps, key, value, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++) {
-		if (!keep)
-			key_env_set(ps, words.v[i]);
-		else if (valid_env_glob(words.v[i]))
-			policy_add_env_keep(p, words.v[i]);
-		else
-			key_error(ps, "keep: \"%s\" is not a variable name or glob", words.v[i]);
-	}
-	strv_free(&words);
-}
 
 static void key_profile(struct keyctx *ps, const char *key, const char *value)
 {
@@ -644,16 +358,6 @@ static char *find_profile(const char *name, const char *first_dir, struct strv *
 	return found;
 }
 
-static char *join_tried(const struct strv *tried)
-{
-	struct buf b = { 0 };
-	for (size_t i = 0; i < tried->n; i++) {
-		if (i)
-			buf_puts(&b, ", ");
-		buf_puts(&b, tried->v[i]);
-	}
-	return buf_take(&b);
-}
 
 static char *resolve_name(struct load *ld, const char *name, const char *dir,
 			  const char *from_file, unsigned from_line)
@@ -670,7 +374,7 @@ static char *resolve_name(struct load *ld, const char *name, const char *dir,
 	struct strv tried = { 0 };
 	char *found = find_profile(name, dir, &tried);
 	if (!found) {
-		char *list = join_tried(&tried);
+		char *list = strv_join(&tried, ", ");
 		errlist_add(ld->el, from_file, from_line,
 			    "profile \"%s\" not found (looked in %s)", name, list);
 		free(list);

@@ -7,10 +7,9 @@
 
 #include "diag.h"
 #include "policy.h"
+#include "words.h"
 
 #define PROFILE_MAX_INCLUDE_DEPTH 8
-
-typedef const char *(*env_lookup_fn)(const char *name);
 
 /* Load the profile NAME (a bare name looked up in the profile path, or a
  * path when it contains '/') and everything it includes into p. */
@@ -22,12 +21,5 @@ void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 
 /* The directories searched for a bare profile name, in order. */
 void profile_search_path(struct strv *out);
-
-/* Split a value into words: blanks separate words, "double quotes" and
- * backslashes protect them, ${VAR} and ${VAR:-default} expand (never into
- * more than one word), $$ is a dollar sign.  Returns 0, or -1 with *err
- * set to a malloc'd message. */
-int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
-			char **err);
 
 #endif

@@ -28,4 +28,8 @@ int key_bool(const char *s);
 /* "unknown key "x" in [section] (known: a b c)" for a handler's fallback. */
 void key_unknown(struct keyctx *k, const char *section, const char *key, const char *known);
 
+/* The handlers of the sections that live in their mechanism's file. */
+void filesystem_profile_key(struct keyctx *k, const char *key, const char *value);
+void environment_profile_key(struct keyctx *k, const char *key, const char *value);
+
 #endif

@@ -105,6 +105,18 @@ void strv_free(struct strv *sv)
 	sv->n = sv->cap = 0;
 }
 
+char *strv_join(const struct strv *sv, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + (i ? strlen(sep) : 0);
+	char *out = xmalloc(len), *p = out;
+	for (size_t i = 0; i < sv->n; i++)
+		p = stpcpy(i ? stpcpy(p, sep) : p, sv->v[i]);
+	*p = '\0';
+	return out;
+}
+
 void close_fd(int *fd)
 {
 	if (*fd >= 0)

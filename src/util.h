@@ -28,6 +28,8 @@ struct strv {
 void strv_push(struct strv *sv, char *owned);
 bool strv_contains(const struct strv *sv, const char *s);
 void strv_free(struct strv *sv);
+/* The strings joined with sep between them (malloc'd, "" when empty). */
+char *strv_join(const struct strv *sv, const char *sep);
 
 /* Write text to an existing file (a /proc or /sys knob): 0 or -errno. */
 int write_text_file(const char *path, const char *text);
