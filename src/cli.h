@@ -21,6 +21,9 @@ struct cli {
 	bool best_effort, status, check, version, help;
 	bool log_syslog;
 	enum verbosity verbosity;
+	char *net;                   /* --net MODE, or NULL */
+	struct strv tcp_connect, tcp_bind; /* --tcp-connect/--tcp-bind PORT */
+	bool dump_seccomp;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };
 

@@ -15,9 +15,11 @@
 #include "config.h"
 #include "environ.h"
 #include "landlock.h"
+#include "netpolicy.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
+#include "syscall_filter.h"
 #include "status.h"
 #include "supervise.h"
 
@@ -27,8 +29,8 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
-/* The lowest Landlock ABI that enforces everything [filesystem] says:
- * before ABI 3, truncate() of a read-only file is not stopped. */
+/* Before ABI 3, Landlock does not stop truncate() of a read-only file:
+ * the seccomp filter then refuses truncate() outright (EACCES). */
 #define LANDLOCK_ABI_FULL_FS 3
 /* The first ABI that restricts ioctl on device files. */
 #define LANDLOCK_ABI_IOCTL_DEV 5
@@ -52,6 +54,28 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		policy_add_fs(p, r->path, r->access, r->optional, at);
 	}
 	p->best_effort = c->best_effort;
+	/* --net and --tcp-*: as if a last profile said so. */
+	char *err = NULL;
+	if (c->net) {
+		char *label = xasprintf("--net %s", c->net);
+		struct origin at = { .file = policy_label(p, label), .line = 0 };
+		if (!netpolicy_set_mode(p, c->net, at, &err))
+			errlist_add(el, at.file, 0, "%s", err);
+		free(label);
+	}
+	for (int bind = 0; bind < 2; bind++) {
+		const struct strv *ports = bind ? &c->tcp_bind : &c->tcp_connect;
+		for (size_t i = 0; i < ports->n; i++) {
+			char *label = xasprintf("--tcp-%s %s", bind ? "bind" : "connect", ports->v[i]);
+			struct origin at = { .file = policy_label(p, label), .line = 0 };
+			if (!netpolicy_add_ports(p, bind, ports->v[i], at, &err))
+				errlist_add(el, at.file, 0, "%s", err);
+			free(label);
+			free(err);
+			err = NULL;
+		}
+	}
+	free(err);
 }
 
 /* Reports go to syslog when the command line or any profile asks. */
@@ -67,8 +91,8 @@ static void print_kernel_note(FILE *out)
 		fprintf(out, "; on this kernel: no Landlock (%s): landjail refuses to run "
 			"this policy without --best-effort\n", landlock_unavailable_hint(abi));
 	else if (abi < LANDLOCK_ABI_FULL_FS)
-		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate() "
-			"outside rw paths: landjail refuses without --best-effort\n", abi);
+		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate(): "
+			"seccomp refuses every truncate() (EACCES; ftruncate() still works)\n", abi);
 	else
 		fprintf(out, "; on this kernel: Landlock ABI %d enforces all of the above\n", abi);
 }
@@ -90,16 +114,10 @@ static int landlock_plan(const struct policy *p, const char *program)
 			  program);
 		return 0;
 	}
-	if (abi < LANDLOCK_ABI_FULL_FS) {
-		if (!p->best_effort) {
-			diag_error("this kernel's Landlock ABI %d cannot stop truncate() of files "
-				   "outside rw paths (ABI 3, Linux 6.2, can); refusing to run %s "
-				   "(--best-effort runs it anyway)", abi, program);
-			return -1;
-		}
-		diag_loud("Landlock ABI %d: truncate() of files outside rw paths is NOT "
-			  "prevented for %s (--best-effort)", abi, program);
-	}
+	if (abi < LANDLOCK_ABI_FULL_FS)
+		diag_info("Landlock ABI %d cannot stop truncate(): seccomp refuses every "
+			  "truncate() call of %s (ftruncate() on a writable descriptor works)",
+			  abi, program);
 	if (abi < LANDLOCK_ABI_IOCTL_DEV && policy_grants_devices(p))
 		diag_warn("Landlock ABI %d cannot restrict ioctl on device files: %s may "
 			  "issue any ioctl on the devices it opens (ABI 5, Linux 6.10, can)",
@@ -154,10 +172,32 @@ static int run(const struct cli *c, const struct policy *p)
 		}
 		diag_info("Landlock ABI %d: %zu path rules", sb.landlock_abi, p->n_fs);
 	}
+	if (!netpolicy_plan(p, sb.landlock_abi, path)) {
+		close_fd(&sb.ruleset_fd);
+		free(path);
+		return EXIT_LANDJAIL;
+	}
+	struct seccomp_plan *sp = xmalloc(sizeof(*sp));
+	char *smsg = NULL;
+	if (seccomp_prepare(p, sb.landlock_abi, sp, &smsg) < 0) {
+		diag_error("%s", smsg);
+		free(smsg);
+		seccomp_plan_free(sp);
+		free(sp);
+		close_fd(&sb.ruleset_fd);
+		free(path);
+		return EXIT_LANDJAIL;
+	}
+	sb.seccomp = sp;
+	diag_info("seccomp: %u instructions, %s; violations %s", sp->len,
+		  sp->allowlist ? "allowlist" : "always-denied calls only",
+		  sp->notify ? "reported by name" : "reported from the exit status");
 	struct strv env = { 0 };
 	environ_build(p, environ, &env);
 	sb.envp = env.v;
 	status = supervise(&sb);
+	seccomp_plan_free(sp);
+	free(sp);
 	strv_free(&env);
 	close_fd(&sb.ruleset_fd);
 	free(path);
@@ -179,7 +219,7 @@ int main(int argc, char **argv)
 		printf("landjail %s\n", LANDJAIL_VERSION);
 	} else if (c.status) {
 		status = status_report(stdout);
-	} else if (!c.check && !c.command[0]) {
+	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;
 	} else {
@@ -196,6 +236,14 @@ int main(int argc, char **argv)
 		} else if (c.check) {
 			policy_print_ini(stdout, &p);
 			print_kernel_note(stdout);
+		} else if (c.dump_seccomp) {
+			char *msg = NULL;
+			int abi = landlock_abi();
+			if (seccomp_dump(&p, abi < 0 ? 0 : abi, stdout, &msg) < 0) {
+				diag_error("%s", msg);
+				free(msg);
+				status = EXIT_LANDJAIL;
+			}
 		} else {
 			configure_reports(&c, &p);
 			status = run(&c, &p);

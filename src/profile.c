@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "netpolicy.h"
+#include "syscall_filter.h"
 #include "section.h"
 
 /* ---- words and variables ------------------------------------------------ */
@@ -234,8 +236,8 @@ static const struct section_spec {
 	{ "profile", key_profile, NULL },
 	{ "filesystem", key_fs, NULL },
 	{ "environment", key_env, NULL },
-	{ "network", NULL, "network confinement" },
-	{ "syscalls", NULL, "syscall filtering" },
+	{ "network", netpolicy_key, NULL },
+	{ "syscalls", syscalls_key, NULL },
 	{ "limits", NULL, "resource limits" },
 };
 

@@ -18,6 +18,7 @@ struct sandbox {
 	int ruleset_fd;    /* built by the parent, -1 without Landlock */
 	sigset_t sigmask;  /* the caller's signal mask, restored before exec */
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
+	struct seccomp_plan *seccomp; /* compiled by the parent, or NULL */
 };
 
 /* Runs in the forked child: confine, then execve.  On failure prints why
