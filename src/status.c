@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "landlock.h"
+#include "netpolicy.h"
 #include "util.h"
 
 static void report_landlock(FILE *out, int abi)
@@ -151,6 +152,7 @@ int status_report(FILE *out)
 	int abi = landlock_abi();
 	report_landlock(out, abi);
 	report_seccomp(out);
+	netpolicy_describe(out, abi);
 	report_userns(out);
 	if (abi > 0)
 		fprintf(out, "backend: landlock (ABI %d)\n", abi);

@@ -187,7 +187,7 @@ int supervise(struct sandbox *sb)
 		close(listener);
 	int wstatus = sv.wstatus;
 	int status = sv.sigsys ? 128 + SIGSYS : exit_status(wstatus);
-	if (!sv.sigsys && sb->seccomp && !sb->seccomp->notify && WIFSIGNALED(wstatus) &&
+	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&
 	    WTERMSIG(wstatus) == SIGSYS)
 		seccomp_report_sigsys(sb->seccomp, sb->path);
 	if (WIFSIGNALED(wstatus))

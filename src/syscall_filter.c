@@ -749,6 +749,13 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 
 void seccomp_report_sigsys(const struct seccomp_plan *plan, const char *program)
 {
+	if (plan->notify) {
+		/* Every other forbidden call is reported by name as it happens. */
+		report(LOG_WARNING, "%s was stopped: a system call through another "
+		       "architecture's table (such as int 0x80 from a 64-bit program) is "
+		       "never allowed", base_name(program));
+		return;
+	}
 	char *where = where_default(plan->p);
 	report(LOG_WARNING, "%s was stopped: a forbidden syscall (this kernel cannot tell "
 	       "landjail which; see the kernel log or run with default = log); allow it "
