@@ -124,7 +124,7 @@ static void wait_for(struct supervisor *sv)
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
  * use this stack and libc freely. */
-static char child_stack[64 * 1024] __attribute__((aligned(16)));
+static char child_stack[64 * 1024] __attribute__((aligned(16), unused));
 
 static int child_main(void *arg)
 {
