@@ -189,7 +189,8 @@ static int run(const struct cli *c, const struct policy *p)
 		return EXIT_LANDJAIL;
 	}
 	sb.seccomp = sp;
-	diag_info("seccomp: %u instructions, %s; violations %s", sp->len,
+	diag_info("seccomp: %u instructions%s, %s; violations %s", sp->len,
+		  sp->cached ? " (from the filter cache)" : "",
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
 		  sp->notify ? "reported by name" : "reported from the exit status");
 	struct strv env = { 0 };

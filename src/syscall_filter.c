@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "filter_cache.h"
 #include "netpolicy.h"
 #include "report.h"
 #include "syscall_groups.h"
@@ -262,9 +263,7 @@ static void not_in32(struct build *b, uint32_t action, int nr, unsigned arg,
 static void socket_rules(struct build *b, const struct seccomp_plan *plan, int nr)
 {
 	const struct policy *p = plan->p;
-	bool tcp = net_tcp_sockets(p, plan->abi) || (net_mode(p) == NET_TCP && p->best_effort &&
-						      plan->abi < LANDLOCK_ABI_NET);
-	tcp = net_mode(p) == NET_TCP && tcp;
+	bool tcp = plan->tcp;
 	uint64_t fam[3];
 	size_t n = 0;
 	if (net_mode(p) == NET_UNRESTRICTED) {
@@ -475,16 +474,86 @@ static int plan_init(const struct policy *p, int abi, struct seccomp_plan *plan)
 	plan->p = p;
 	plan->sock[0] = plan->sock[1] = -1;
 	plan_sets(p, abi, plan);
+	plan->tcp = net_tcp_sockets(p, abi);
 	plan->notify = user_notif_available();
 	if (plan->notify && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, plan->sock) < 0)
 		return -errno;
 	return 0;
 }
 
+/* Everything build_ctx() reads, in one canonical block: the key of the
+ * filter cache. */
+struct filter_inputs {
+	char version[16];
+	char arch[16];
+	unsigned libseccomp[3];
+	uint64_t exe[4]; /* this very binary: a rebuild or an upgrade misses */
+	uint8_t allowlist, fork, notify, truncate, dflt, mode, unix_ok, tcp;
+	int32_t sock;
+	unsigned char permitted[SECCOMP_MAX_NR], hard[SECCOMP_MAX_NR], denied[SECCOMP_MAX_NR];
+};
+
+static void filter_inputs(const struct seccomp_plan *plan, struct filter_inputs *in)
+{
+	memset(in, 0, sizeof(*in));
+	snprintf(in->version, sizeof(in->version), "%s", LANDJAIL_VERSION);
+	snprintf(in->arch, sizeof(in->arch), "%08x", (unsigned)seccomp_arch_native());
+	const struct scmp_version *v = seccomp_version();
+	in->libseccomp[0] = v->major;
+	in->libseccomp[1] = v->minor;
+	in->libseccomp[2] = v->micro;
+	struct stat st;
+	if (stat("/proc/self/exe", &st) == 0) {
+		in->exe[0] = st.st_dev;
+		in->exe[1] = st.st_ino;
+		in->exe[2] = (uint64_t)st.st_size;
+		in->exe[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	}
+	in->allowlist = plan->allowlist;
+	in->fork = plan->fork;
+	in->notify = plan->notify;
+	in->truncate = plan->abi < LANDLOCK_ABI_TRUNCATE;
+	in->dflt = (uint8_t)(plan->p->sys.dflt + 1);
+	in->mode = (uint8_t)net_mode(plan->p);
+	in->unix_ok = net_unix_allowed(plan->p);
+	in->tcp = plan->tcp;
+	in->sock = plan->sock[1];
+	memcpy(in->permitted, plan->permitted, sizeof(in->permitted));
+	memcpy(in->hard, plan->hard, sizeof(in->hard));
+	memcpy(in->denied, plan->denied, sizeof(in->denied));
+}
+
+/* A policy that lets the program use the keyring could read the cache's
+ * key: it neither uses the cache nor leaves a key behind. */
+static bool cache_usable(const struct seccomp_plan *plan)
+{
+	static const char *const keyring[] = { "add_key", "keyctl", "request_key" };
+	if (test_hook("LANDJAIL_TEST_NO_FILTER_CACHE"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(keyring); i++) {
+		if (plan->permitted[seccomp_syscall_resolve_name(keyring[i])]) {
+			filter_cache_invalidate();
+			return false;
+		}
+	}
+	return true;
+}
+
 int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, char **msg)
 {
 	scmp_filter_ctx ctx = NULL;
 	int err = plan_init(p, abi, plan);
+	struct filter_inputs *in = NULL;
+	bool use_cache = !err && cache_usable(plan);
+	if (use_cache) {
+		in = xmalloc(sizeof(*in));
+		filter_inputs(plan, in);
+		if (filter_cache_load(in, sizeof(*in), &plan->insns, &plan->len)) {
+			plan->cached = true;
+			free(in);
+			return 0;
+		}
+	}
 	if (!err)
 		err = build_ctx(p, plan, &ctx);
 	int fd = -1;
@@ -502,6 +571,9 @@ int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, 
 			err = -EIO;
 		plan->len = (unsigned short)(size / sizeof(struct sock_filter));
 	}
+	if (!err && use_cache)
+		filter_cache_store(in, sizeof(*in), plan->insns, plan->len);
+	free(in);
 	if (fd >= 0)
 		close(fd);
 	if (ctx)

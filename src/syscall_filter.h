@@ -27,6 +27,8 @@ struct seccomp_plan {
 	int abi;
 	bool allowlist;  /* a default is set: unlisted calls are violations */
 	bool fork;       /* new processes allowed */
+	bool tcp;        /* TCP sockets may be created */
+	bool cached;     /* the program came from the filter cache */
 	unsigned char permitted[SECCOMP_MAX_NR]; /* allowed by name */
 	unsigned char hard[SECCOMP_MAX_NR];      /* always denied, not allowed */
 	unsigned char denied[SECCOMP_MAX_NR];    /* named by a deny line */
