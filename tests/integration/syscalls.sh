@@ -113,6 +113,23 @@ for abi in "${abis[@]}"; do
 	fi
 done
 
+# -- without user notification (older kernels): the filter acts alone ---------------------
+if LANDJAIL_TEST_NO_USER_NOTIF=1 lj -v --rox /usr -- true 2>&1 | grep -q "reported from the exit status"; then
+	export LANDJAIL_TEST_NO_USER_NOTIF=1
+	t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
+	is "no notification: default = kill still ends it with 159" 159 "$rc"
+	like "and the exit status is reported" "was stopped: a forbidden syscall" "$(cat "$T/err")"
+	is "no notification: allow = msync works (control)" ok "$(t "" -p "$T/msync.ini" -- "$TS" msync)"
+	is "no notification: default = errno gives EPERM" EPERM "$(t "" -p "$T/errno.ini" -- "$TS" msync)"
+	is "no notification: io_uring_setup is refused" EPERM "$(t "" -- "$TS" io_uring_setup)"
+	is "no notification: a UDP socket is refused" EACCES "$(t "" -- "$TS" udp-send 9)"
+	is "no notification: TIOCSTI is refused" EPERM "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocsti)"
+	is "no notification: another ioctl works (control)" ok "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocgwinsz)"
+	unset LANDJAIL_TEST_NO_USER_NOTIF
+else
+	echo "# this build has no test hooks: the path without user notification is not tested"
+fi
+
 # -- the listener never reaches the program -------------------------------------------
 fds=$(lj -p "$T/kill.ini" --rox /usr --ro /proc -- "$TS" kill-self 2>&1 >/dev/null; lj --rox /usr --ro / -- ls -l /proc/self/fd/ 2>&1)
 like "the program's descriptors can be listed (control)" "0 -> " "$fds"
