@@ -476,7 +476,9 @@ static int plan_init(const struct policy *p, int abi, struct seccomp_plan *plan)
 	plan_sets(p, abi, plan);
 	plan->tcp = net_tcp_sockets(p, abi);
 	plan->notify = user_notif_available();
-	if (plan->notify && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, plan->sock) < 0)
+	/* SEQPACKET, not DGRAM: a child that dies before sending must give the
+	 * parent end-of-file, not a recvmsg() that waits for ever. */
+	if (plan->notify && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, plan->sock) < 0)
 		return -errno;
 	return 0;
 }
