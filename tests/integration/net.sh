@@ -30,6 +30,7 @@ fi
 OUTSIDER=$!
 pids+=($!)
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' TERM INT # a timeout must not leave the listeners behind
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
