@@ -14,21 +14,25 @@ TS=$T/bin/try-syscall
 base=$((20000 + RANDOM % 20000))
 P_OPEN=$base P_SHUT=$((base + 1)) P_BIND=$((base + 2)) P_NOBIND=$((base + 3))
 pids=()
-as_user "$TS" serve-tcp "$P_OPEN" >/dev/null 2>&1 & pids+=($!)
-as_user "$TS" serve-tcp "$P_SHUT" >/dev/null 2>&1 & pids+=($!)
+# bg COMMAND...: start it as the test user without a subshell, so that $!
+# is the process itself and the exit trap can stop it.
+bg() {
+	if [ "$LJ_TEST_USER" = nobody ]; then
+		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
+	else
+		"$@" >/dev/null 2>&1 &
+	fi
+	pids+=($!)
+}
+bg "$TS" serve-tcp "$P_OPEN"
+bg "$TS" serve-tcp "$P_SHUT"
 mkuserdir "$T/s"
-as_user "$TS" serve-unix "$T/s/sock" >/dev/null 2>&1 & pids+=($!)
+bg "$TS" serve-unix "$T/s/sock"
 ABSTRACT=landjail-test-$$
-as_user "$TS" serve-abstract "$ABSTRACT" >/dev/null 2>&1 & pids+=($!)
-# A process of the test user outside the sandbox, as the parent shell is
-# (started without a subshell so that $! is the process itself).
-if [ "$LJ_TEST_USER" = nobody ]; then
-	setpriv --reuid 65534 --regid 65534 --clear-groups -- sleep 300 >/dev/null 2>&1 &
-else
-	sleep 300 >/dev/null 2>&1 &
-fi
+bg "$TS" serve-abstract "$ABSTRACT"
+# A process of the test user outside the sandbox, as the parent shell is.
+bg sleep 300
 OUTSIDER=$!
-pids+=($!)
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 1' TERM INT # a timeout must not leave the listeners behind
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
