@@ -19,6 +19,10 @@ enum {
 	OPT_LOG,
 	OPT_PATH_AFTER,
 	OPT_BACKEND,
+	OPT_NET,
+	OPT_TCP_CONNECT,
+	OPT_TCP_BIND,
+	OPT_DUMP_SECCOMP,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +41,10 @@ static const struct option long_options[] = {
 	{ "path-after", required_argument, NULL, OPT_PATH_AFTER },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "tcp-connect", required_argument, NULL, OPT_TCP_CONNECT },
+	{ "tcp-bind", required_argument, NULL, OPT_TCP_BIND },
+	{ "dump-seccomp", no_argument, NULL, OPT_DUMP_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -62,6 +70,11 @@ void cli_usage(FILE *out)
 	      "                           (PATH options repeat; a leading ? makes PATH optional)\n"
 	      "      --path-after DIR     look COMMAND up only in the PATH entries after DIR\n"
 	      "                           (for wrapper scripts in DIR: never finds itself)\n"
+	      "      --net none|tcp|unrestricted\n"
+	      "                           network access (default none: no sockets but TCP\n"
+	      "                           ports granted with mode tcp; unix sockets denied)\n"
+	      "      --tcp-connect PORT   with --net tcp, allow connecting to TCP PORT or LOW-HIGH\n"
+	      "      --tcp-bind PORT      with --net tcp, allow binding TCP PORT or LOW-HIGH\n"
 	      "      --best-effort        run even if this kernel cannot enforce the whole policy,\n"
 	      "                           with a warning naming what is not enforced\n"
 	      "      --backend auto|landlock|namespaces\n"
@@ -73,6 +86,8 @@ void cli_usage(FILE *out)
 	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
 	      "                           print the effective policy as a profile, run nothing\n"
 	      "      --status             show what this kernel lets landjail enforce\n"
+	      "      --dump-seccomp       print the seccomp filter the policy compiles to\n"
+	      "                           (libseccomp's pseudo filter code), run nothing\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose            say which backend is used and how the command ended\n"
@@ -178,6 +193,19 @@ static int one_option(struct cli *c, int opt)
 	case OPT_VERSION:
 		c->version = true;
 		return 0;
+	case OPT_NET:
+		free(c->net);
+		c->net = xstrdup(optarg);
+		return 0;
+	case OPT_TCP_CONNECT:
+		strv_push(&c->tcp_connect, xstrdup(optarg));
+		return 0;
+	case OPT_TCP_BIND:
+		strv_push(&c->tcp_bind, xstrdup(optarg));
+		return 0;
+	case OPT_DUMP_SECCOMP:
+		c->dump_seccomp = true;
+		return 0;
 	case 'h':
 		c->help = true;
 		return 0;
@@ -199,7 +227,7 @@ int cli_parse(int argc, char **argv, struct cli *c)
 		if (one_option(c, opt) < 0)
 			return -1;
 	c->command = argv + optind;
-	if (c->check) {
+	if (c->check || c->dump_seccomp) {
 		for (; *c->command; c->command++)
 			strv_push(&c->profiles, xstrdup(*c->command));
 	}
@@ -209,6 +237,9 @@ int cli_parse(int argc, char **argv, struct cli *c)
 void cli_free(struct cli *c)
 {
 	strv_free(&c->profiles);
+	free(c->net);
+	strv_free(&c->tcp_connect);
+	strv_free(&c->tcp_bind);
 	for (size_t i = 0; i < c->n_rules; i++) {
 		free(c->rules[i].path);
 		free(c->rules[i].label);

@@ -24,6 +24,9 @@ struct cli {
 	const char *path_after; /* --path-after DIR */
 	enum backend backend; /* --backend */
 	enum verbosity verbosity;
+	char *net;                   /* --net MODE, or NULL */
+	struct strv tcp_connect, tcp_bind; /* --tcp-connect/--tcp-bind PORT */
+	bool dump_seccomp;
 	char **command; /* NULL-terminated tail of argv; may be empty */
 };
 

@@ -16,9 +16,11 @@
 #include "environ.h"
 #include "landlock.h"
 #include "ns.h"
+#include "netpolicy.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
+#include "syscall_filter.h"
 #include "status.h"
 #include "supervise.h"
 
@@ -28,8 +30,8 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
-/* The lowest Landlock ABI that enforces everything [filesystem] says:
- * before ABI 3, truncate() of a read-only file is not stopped. */
+/* Before ABI 3, Landlock does not stop truncate() of a read-only file:
+ * the seccomp filter then refuses truncate() outright (EACCES). */
 #define LANDLOCK_ABI_FULL_FS 3
 /* The first ABI that restricts ioctl on device files. */
 #define LANDLOCK_ABI_IOCTL_DEV 5
@@ -53,6 +55,28 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		policy_add_fs(p, r->path, r->access, r->optional, at);
 	}
 	p->best_effort = c->best_effort;
+	/* --net and --tcp-*: as if a last profile said so. */
+	char *err = NULL;
+	if (c->net) {
+		char *label = xasprintf("--net %s", c->net);
+		struct origin at = { .file = policy_label(p, label), .line = 0 };
+		if (!netpolicy_set_mode(p, c->net, at, &err))
+			errlist_add(el, at.file, 0, "%s", err);
+		free(label);
+	}
+	for (int bind = 0; bind < 2; bind++) {
+		const struct strv *ports = bind ? &c->tcp_bind : &c->tcp_connect;
+		for (size_t i = 0; i < ports->n; i++) {
+			char *label = xasprintf("--tcp-%s %s", bind ? "bind" : "connect", ports->v[i]);
+			struct origin at = { .file = policy_label(p, label), .line = 0 };
+			if (!netpolicy_add_ports(p, bind, ports->v[i], at, &err))
+				errlist_add(el, at.file, 0, "%s", err);
+			free(label);
+			free(err);
+			err = NULL;
+		}
+	}
+	free(err);
 }
 
 /* Reports go to syslog when the command line or any profile asks. */
@@ -73,8 +97,8 @@ static void print_kernel_note(FILE *out)
 			"landjail refuses to run this policy without --best-effort\n",
 			landlock_unavailable_hint(abi), why);
 	else if (abi < LANDLOCK_ABI_FULL_FS)
-		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate() "
-			"outside rw paths: landjail refuses without --best-effort\n", abi);
+		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate(): "
+			"seccomp refuses every truncate() (EACCES; ftruncate() still works)\n", abi);
 	else
 		fprintf(out, "; on this kernel: Landlock ABI %d enforces all of the above\n", abi);
 }
@@ -96,16 +120,10 @@ static int landlock_plan(const struct policy *p, const char *program)
 			  program);
 		return 0;
 	}
-	if (abi < LANDLOCK_ABI_FULL_FS) {
-		if (!p->best_effort) {
-			diag_error("this kernel's Landlock ABI %d cannot stop truncate() of files "
-				   "outside rw paths (ABI 3, Linux 6.2, can); refusing to run %s "
-				   "(--best-effort runs it anyway)", abi, program);
-			return -1;
-		}
-		diag_loud("Landlock ABI %d: truncate() of files outside rw paths is NOT "
-			  "prevented for %s (--best-effort)", abi, program);
-	}
+	if (abi < LANDLOCK_ABI_FULL_FS)
+		diag_info("Landlock ABI %d cannot stop truncate(): seccomp refuses every "
+			  "truncate() call of %s (ftruncate() on a writable descriptor works)",
+			  abi, program);
 	if (abi < LANDLOCK_ABI_IOCTL_DEV && policy_grants_devices(p))
 		diag_warn("Landlock ABI %d cannot restrict ioctl on device files: %s may "
 			  "issue any ioctl on the devices it opens (ABI 5, Linux 6.10, can)",
@@ -164,19 +182,57 @@ static int resolve_program(const struct policy *p, const char *name,
 	return 0;
 }
 
+/* Landlock's ruleset, when Landlock is the backend.  Returns false after
+ * saying why when landjail must refuse. */
+static bool prepare_landlock(const struct policy *p, struct sandbox *sb)
+{
+	char *msg = NULL;
+	sb->ruleset_fd = landlock_build(p, sb->landlock_abi, &msg);
+	if (sb->ruleset_fd < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		return false;
+	}
+	diag_info("backend: landlock: Landlock ABI %d: %zu path rules", sb->landlock_abi, p->n_fs);
+	return true;
+}
+
+static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
+{
+	struct seccomp_plan *sp = xcalloc(1, sizeof(*sp));
+	char *msg = NULL;
+	if (seccomp_prepare(p, sb->landlock_abi, sp, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		seccomp_plan_free(sp);
+		free(sp);
+		return false;
+	}
+	sb->seccomp = sp;
+	diag_info("seccomp: %u instructions%s, %s; violations %s", sp->len,
+		  sp->cached ? " (from the filter cache)" : "",
+		  sp->allowlist ? "allowlist" : "always-denied calls only",
+		  sp->notify ? "reported by name" : "reported from the exit status");
+	return true;
+}
+
+/* Everything the child needs is prepared here, in the parent: the
+ * backend, the Landlock ruleset or the mount plan, the network plan, the
+ * compiled seccomp filter, the environment.  Then supervise() forks. */
 static int run(const struct cli *c, const struct policy *p)
 {
+	struct sandbox sb = { .policy = p, .argv = c->command, .ruleset_fd = -1 };
+	struct ns_plan ns = { 0 };
+	struct strv env = { 0 };
 	char *path = NULL;
 	int status = resolve_program(p, c->command[0], c->path_after, &path);
-	if (status) {
-		free(path);
-		return status;
-	}
-	struct sandbox sb = {
-		.policy = p, .path = path, .argv = c->command, .ruleset_fd = -1,
-	};
+	if (status)
+		goto out;
+	sb.path = path;
+	status = EXIT_LANDJAIL;
 	int backend = backend_plan(c, p, path);
-	struct ns_plan ns = { 0 };
+	if (backend < 0)
+		goto out;
 	if (backend == BACKEND_NAMESPACES) {
 		ns_plan_build(&ns, p);
 		sb.ns = &ns;
@@ -184,26 +240,18 @@ static int run(const struct cli *c, const struct policy *p)
 			  ns.share_net ? "the caller's" : "no");
 	}
 	sb.landlock_abi = backend == BACKEND_LANDLOCK ? landlock_plan(p, path) : 0;
-	if (backend < 0 || sb.landlock_abi < 0) {
-		free(path);
-		return EXIT_LANDJAIL;
-	}
-	if (sb.landlock_abi > 0) {
-		char *msg = NULL;
-		sb.ruleset_fd = landlock_build(p, sb.landlock_abi, &msg);
-		if (sb.ruleset_fd < 0) {
-			diag_error("%s", msg);
-			free(msg);
-			free(path);
-			return EXIT_LANDJAIL;
-		}
-		diag_info("backend: landlock: Landlock ABI %d: %zu path rules", sb.landlock_abi,
-			  p->n_fs);
-	}
-	struct strv env = { 0 };
+	if (sb.landlock_abi < 0 || (sb.landlock_abi > 0 && !prepare_landlock(p, &sb)))
+		goto out;
+	if (!netpolicy_plan(p, sb.landlock_abi, path) || !prepare_seccomp(p, &sb))
+		goto out;
 	environ_build(p, environ, &env);
 	sb.envp = env.v;
 	status = supervise(&sb);
+out:
+	if (sb.seccomp) {
+		seccomp_plan_free(sb.seccomp);
+		free(sb.seccomp);
+	}
 	strv_free(&env);
 	close_fd(&sb.ruleset_fd);
 	ns_plan_free(&ns);
@@ -226,7 +274,7 @@ int main(int argc, char **argv)
 		printf("landjail %s\n", LANDJAIL_VERSION);
 	} else if (c.status) {
 		status = status_report(stdout);
-	} else if (!c.check && !c.command[0]) {
+	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;
 	} else {
@@ -244,6 +292,14 @@ int main(int argc, char **argv)
 		} else if (c.check) {
 			policy_print_ini(stdout, &p);
 			print_kernel_note(stdout);
+		} else if (c.dump_seccomp) {
+			char *msg = NULL;
+			int abi = landlock_abi();
+			if (seccomp_dump(&p, abi < 0 ? 0 : abi, stdout, &msg) < 0) {
+				diag_error("%s", msg);
+				free(msg);
+				status = EXIT_LANDJAIL;
+			}
 		} else {
 			configure_reports(&c, &p);
 			status = run(&c, &p);

@@ -1,5 +1,8 @@
 #include "policy.h"
 
+#include "netpolicy.h"
+#include "syscall_filter.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -48,11 +51,21 @@ void policy_init(struct policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->env.clear = -1;
+	p->net.mode = NET_UNSET;
+	p->net.unix_allow = -1;
+	p->net.isolation = -1;
+	p->sys.dflt = SYS_UNSET;
+	p->sys.fork = -1;
 }
 
 void policy_free(struct policy *p)
 {
 	policy_close_paths(p);
+	free(p->net.connect);
+	free(p->net.bind);
+	for (size_t i = 0; i < p->sys.n_rules; i++)
+		free(p->sys.rules[i].name);
+	free(p->sys.rules);
 	for (size_t i = 0; i < p->n_fs; i++)
 		free(p->fs[i].path);
 	free(p->fs);
@@ -288,4 +301,6 @@ void policy_print_ini(FILE *out, const struct policy *p)
 		fputs("log = syslog\n", out);
 	print_fs(out, p);
 	print_env(out, p);
+	netpolicy_print_ini(out, p);
+	syscalls_print_ini(out, p);
 }

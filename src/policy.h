@@ -48,6 +48,41 @@ struct env_assign {
 	struct origin at;
 };
 
+/* [network]: see netpolicy.h. */
+enum net_mode { NET_UNSET = -1, NET_NONE, NET_TCP, NET_UNRESTRICTED };
+
+struct port_range {
+	unsigned lo, hi;
+	struct origin at;
+};
+
+struct net_policy {
+	int mode; /* enum net_mode */
+	struct origin mode_at;
+	int unix_allow; /* 1, 0, or -1 not said */
+	int isolation;  /* 1: required, 0/-1: where the kernel can */
+	struct origin isolation_at;
+	struct port_range *connect, *bind;
+	size_t n_connect, cap_connect, n_bind, cap_bind;
+};
+
+/* [syscalls]: see seccomp.h. */
+enum sys_default { SYS_UNSET = -1, SYS_KILL, SYS_ERRNO, SYS_LOG };
+
+struct sys_rule {
+	char *name; /* a syscall or an @group */
+	bool allow;
+	struct origin at;
+};
+
+struct sys_policy {
+	int dflt; /* enum sys_default */
+	struct origin default_at;
+	int fork; /* 1, 0, or -1 not said */
+	struct sys_rule *rules;
+	size_t n_rules, cap_rules;
+};
+
 struct policy {
 	char *description;
 	struct fs_rule *fs;
@@ -65,6 +100,8 @@ struct policy {
 	struct strv labels;  /* storage for origin.file strings */
 	bool best_effort;
 	bool log_syslog; /* [profile] log = syslog */
+	struct net_policy net; /* [network], --net, --tcp-* (netpolicy.c) */
+	struct sys_policy sys; /* [syscalls] (seccomp.c) */
 };
 
 void policy_init(struct policy *p);

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "netpolicy.h"
+#include "syscall_filter.h"
 #include "section.h"
 #include "words.h"
 
@@ -58,8 +60,8 @@ static const struct section_spec {
 	{ "profile", key_profile, NULL },
 	{ "filesystem", filesystem_profile_key, NULL },
 	{ "environment", environment_profile_key, NULL },
-	{ "network", NULL, "network confinement" },
-	{ "syscalls", NULL, "syscall filtering" },
+	{ "network", netpolicy_key, NULL },
+	{ "syscalls", syscalls_key, NULL },
 	{ "limits", NULL, "resource limits" },
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "landlock.h"
+#include "syscall_filter.h"
 
 static noreturn void fail(int status, char *msg)
 {
@@ -45,6 +46,11 @@ noreturn void sandbox_exec(const struct sandbox *sb)
 	 * can open (descriptors already open, such as 0-2, stay usable). */
 	if (sb->landlock_abi > 0 &&
 	    landlock_enter(sb->policy, sb->landlock_abi, sb->ruleset_fd, &msg) < 0)
+		fail(125, msg);
+
+	/* Syscall filter, last: from here on only what the filter allows
+	 * (the listener handover and execve) happens before the program. */
+	if (sb->seccomp && seccomp_enter(sb->seccomp, &msg) < 0)
 		fail(125, msg);
 
 	execve(sb->path, sb->argv, sb->envp);

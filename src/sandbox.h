@@ -20,6 +20,7 @@ struct sandbox {
 	sigset_t sigmask;  /* the caller's signal mask, restored before exec */
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
 	struct ns_plan *ns; /* the namespace backend's plan, or NULL */
+	struct seccomp_plan *seccomp; /* compiled by the parent, or NULL */
 };
 
 /* Runs in the forked child: confine, then execve.  On failure prints why

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "landlock.h"
 #include "ns.h"
+#include "netpolicy.h"
 #include "util.h"
 
 static void report_landlock(FILE *out, int abi)
@@ -142,6 +143,7 @@ int status_report(FILE *out)
 	int abi = landlock_abi();
 	report_landlock(out, abi);
 	report_seccomp(out);
+	netpolicy_describe(out, abi);
 	report_userns(out);
 	const char *why;
 	if (abi > 0)

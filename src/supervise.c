@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "syscall_filter.h"
+
 /* Signals a person or a service manager sends to stop or poke a job. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
@@ -54,6 +56,8 @@ struct supervisor {
 	size_t n_watch;
 	struct pollfd pfd[MAX_WATCHES];
 	watch_fn fn[MAX_WATCHES];
+	struct seccomp_plan *seccomp;
+	bool sigsys; /* a forbidden syscall ended the sandbox */
 };
 
 static void watch(struct supervisor *sv, int fd, watch_fn fn)
@@ -85,6 +89,25 @@ static void on_signal(struct supervisor *sv, int fd)
 	}
 }
 
+/* A forbidden syscall: report it, and with default = kill end the
+ * sandbox.  When the last confined process is gone the listener hangs up
+ * and is dropped from the loop. */
+static void on_seccomp(struct supervisor *sv, int fd)
+{
+	for (size_t i = 0; i < sv->n_watch; i++) {
+		if (sv->pfd[i].fd != fd)
+			continue;
+		if (!(sv->pfd[i].revents & POLLIN)) {
+			sv->pfd[i].fd = -1;
+			return;
+		}
+	}
+	if (seccomp_handle(sv->seccomp, fd)) {
+		kill(sv->child, SIGKILL);
+		sv->sigsys = true;
+	}
+}
+
 /* Run the event loop until the program has ended. */
 static void wait_for(struct supervisor *sv)
 {
@@ -113,7 +136,7 @@ static pid_t start_child(struct sandbox *sb)
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
  * use this stack and libc freely. */
-static char child_stack[64 * 1024] __attribute__((aligned(16)));
+static char child_stack[64 * 1024] __attribute__((aligned(16), unused));
 
 static int child_main(void *arg)
 {
@@ -153,11 +176,20 @@ int supervise(struct sandbox *sb)
 	}
 	sv.same_pgrp = getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
+	sv.seccomp = sb->seccomp;
+	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
+	if (listener >= 0)
+		watch(&sv, listener, on_seccomp);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
 	wait_for(&sv);
 	close(sigfd);
+	if (listener >= 0)
+		close(listener);
 	int wstatus = sv.wstatus;
-	int status = exit_status(wstatus);
+	int status = sv.sigsys ? 128 + SIGSYS : exit_status(wstatus);
+	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&
+	    WTERMSIG(wstatus) == SIGSYS)
+		seccomp_report_sigsys(sb->seccomp, sb->path);
 	if (WIFSIGNALED(wstatus))
 		diag_info("%s was killed by signal %d (%s): exit status %d", sb->path,
 			  WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)), status);

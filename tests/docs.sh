@@ -38,6 +38,10 @@ mapfile -t keys < <(cat "$SRCDIR"/src/*.c |
 	grep -oE 'key_unknown\([^,]+, *"[a-z-]+", *[^,]+, *"[^"]*"' |
 	sed -E 's/.*"([^"]*)"$/\1/' | tr ' ' '\n' | grep -E '^[a-z][a-z0-9-]*$' | sort -u)
 
+# Syscall groups: the rows of src/syscall_groups.c ({ "@name", ...).
+mapfile -t groups < <(grep -oE '^\s*\{ "@[a-z-]+"' "$SRCDIR/src/syscall_groups.c" |
+	grep -oE '@[a-z-]+' | sort -u)
+
 # ---- the plan ----------------------------------------------------------------
 
 n=0
@@ -66,7 +70,7 @@ check() {
 	fi
 }
 
-echo "1..$((2 + 3 + ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#keys[@]}))"
+echo "1..$((2 + 3 + ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#keys[@]} + 1 + ${#groups[@]}))"
 
 # ---- (a) mandoc lint -----------------------------------------------------------
 
@@ -121,6 +125,17 @@ for sec in "${sections[@]}"; do
 done
 for key in "${keys[@]}"; do
 	check "landjail.profile.5 describes key $key" "$man5" "^\.It Cm $key( |\$)"
+done
+
+# ---- (d) syscall groups in landjail.profile.5 ----------------------------------
+
+if [ ${#groups[@]} -ge 10 ]; then
+	pass "src/syscall_groups.c names ${#groups[@]} groups"
+else
+	fail "src/syscall_groups.c names groups (found: ${groups[*]:-none})"
+fi
+for g in "${groups[@]}"; do
+	check "landjail.profile.5 describes group $g" "$man5" "^\.It Sy $g( |\$)"
 done
 
 [ "$failed" -eq 0 ]

@@ -71,16 +71,18 @@ confinement() {
 	expect "DENIED: read a file outside the profile" '!0' $J -- cat /secret/file
 	expect "ALLOWED: read it under --ro" 0 $J --ro /secret -- cat /secret/file
 	says "ALLOWED: ...and gets its contents" '^s3cret$'
-	expect "ALLOWED: create a file in the rw work dir" 0 $J --rw /work -- touch /work/new
+	# Files are made by the shell: busybox touch also sets times by path
+	# (utimensat), which the default seccomp filter denies on purpose.
+	expect "ALLOWED: create a file in the rw work dir" 0 $J --rw /work -- sh -c "': >/work/new'"
 	check "ALLOWED: ...and it is there" test -e /work/new
 	expect "DENIED: create a file in a user-owned ro dir" '!0' \
-		$J --ro /data --rw /work -- touch /data/new
+		$J --ro /data --rw /work -- sh -c "': >/data/new'"
 	check "DENIED: ...and it is not there" test ! -e /data/new
 	expect "DENIED: append to a user-owned file under ro" '!0' \
 		$J --ro /data -- sh -c "'echo x >>/data/file'"
 	check "DENIED: ...and the file is unchanged" [ "$(cat /data/file)" = data ]
 	expect "DENIED: write in a user-owned dir under no rule" '!0' \
-		$J --rw /work -- touch /data/other
+		$J --rw /work -- sh -c "': >/data/other'"
 	# busybox picks its applet by name: the copy is called true.
 	mkdir -p /work/x /work/y
 	chown nobody /work/x /work/y

@@ -147,7 +147,7 @@ static void test_all_errors_reported(void)
 			       "[bogus]\n"                   /* 10 */
 			       "x = 1\n"
 			       "[network]\n"                 /* 12 */
-			       "mode = none\n"
+			       "mode = nowhere\n"           /* 13 */
 			       "[environment]\n"
 			       "clear = maybe\n"             /* 15 */
 			       "keep = BAD-NAME\n"           /* 16 */
@@ -168,8 +168,8 @@ static void test_all_errors_reported(void)
 	TAP_OK(has_error(&el, "bad.ini", 8, "expected \"key = value\""), "a line without =");
 	TAP_OK(has_error(&el, "bad.ini", 9, "${UNSET} is not set"), "unset variable");
 	TAP_OK(has_error(&el, "bad.ini", 10, "unknown section [bogus]"), "unknown section");
-	TAP_OK(has_error(&el, "bad.ini", 12, "[network] is not supported by this build"),
-	       "a section this build cannot enforce is refused");
+	TAP_OK(has_error(&el, "bad.ini", 13, "network mode must be none, tcp or unrestricted"),
+	       "a bad [network] mode is a file:line error");
 	TAP_OK(has_error(&el, "bad.ini", 15, "clear must be yes or no"), "bad boolean");
 	TAP_OK(has_error(&el, "bad.ini", 16, "not a variable name or glob"), "bad keep glob");
 	TAP_OK(has_error(&el, "bad.ini", 17, "expected NAME=VALUE"), "bad set");

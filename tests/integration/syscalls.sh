@@ -1,0 +1,190 @@
+#!/bin/bash
+# Syscall confinement: the always-denied calls, the [syscalls] allowlist
+# with its three defaults, clone by flags, the foreign-architecture entry,
+# and the report that names the forbidden call.  Each denial sits next to
+# a control that shows the same call works where it is granted.
+. "$SRCDIR/tests/lib.sh"
+: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
+
+mkdir -p "$T/bin"
+install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
+TS=$T/bin/try-syscall
+mkuserdir "$T/rw"
+mkuserdir "$T/outside"
+
+profile() { # NAME LINES...
+	local name=$1; shift
+	printf '[profile]\nversion = 1\n' >"$T/$name.ini"
+	printf '%s\n' "$@" >>"$T/$name.ini"
+	chmod 0644 "$T/$name.ini"
+}
+# What the static helper needs, without msync.
+BASE='allow = @default @basic-io @file-read @signal @io-event madvise'
+profile kill '[syscalls]' 'default = kill' "$BASE"
+profile errno '[syscalls]' 'default = errno' "$BASE"
+profile log '[syscalls]' 'default = log' "$BASE"
+profile msync '[syscalls]' 'default = kill' "$BASE" 'allow = msync'
+profile fork '[syscalls]' 'default = kill' "$BASE" 'allow = @process @threads' 'fork = yes'
+profile nofork '[syscalls]' 'default = errno' "$BASE" 'allow = @process @threads'
+profile uring '[syscalls]' 'allow = @io-uring'
+profile chmod '[syscalls]' 'allow = chmod'
+profile ioctl '[syscalls]' 'default = kill' "$BASE" 'allow = ioctl @process @threads' \
+	'fork = yes' '[filesystem]' 'dev = /dev/ptmx /dev/pts'
+
+t() {
+	local abi=$1; shift
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --rox "$T/bin" "$@" 2>"$T/err")
+	rc=$?
+	printf '%s\n' "$out"
+}
+
+native=$("$LANDJAIL" --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
+abis=("$native")
+if [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ]; then
+	for a in 2 3 5 6; do [ "$a" -lt "$native" ] && abis+=("$a"); done
+fi
+
+# Controls outside the sandbox.
+is "outside: io_uring_setup works" ok "$(as_user "$TS" io_uring_setup)"
+is "outside: TIOCSTI on our own terminal works" ok "$(as_user "$TS" tiocsti)"
+touch "$T/outside/mine"
+chown "$LJ_UID:$LJ_UID" "$T/outside/mine"
+is "outside: chmod of our own file works" ok "$(as_user "$TS" chmod "$T/outside/mine")"
+is "outside: int 0x80 works" ok "$(as_user "$TS" int80)"
+is "outside: an x32 call fails only with ENOSYS" ENOSYS "$(as_user "$TS" x32)"
+
+for abi in "${abis[@]}"; do
+	A="[ABI $abi]"
+	# -- always denied ------------------------------------------------------------
+	is "$A io_uring_setup is refused" EPERM "$(t "$abi" -- "$TS" io_uring_setup)"
+	like "$A and reported by name" 'try-syscall\[[0-9]+\] was denied: forbidden syscall io_uring_setup \(425\); to allow it add "allow = io_uring_setup"' "$(cat "$T/err")"
+	is "$A allow = @io-uring: io_uring_setup works" ok "$(t "$abi" -p "$T/uring.ini" -- "$TS" io_uring_setup)"
+	is "$A TIOCSTI on a pty is refused" EPERM "$(t "$abi" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocsti)"
+	like "$A and reported" "forbidden ioctl TIOCSTI" "$(cat "$T/err")"
+	is "$A another ioctl on the same pty works" ok "$(t "$abi" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocgwinsz)"
+	is "$A allowlist with ioctl: TIOCSTI still ends the sandbox" 159 \
+		"$(t "$abi" -p "$T/ioctl.ini" -- "$TS" tiocsti >/dev/null; echo "$rc")"
+	is "$A allowlist with ioctl: other ioctls work" ok "$(t "$abi" -p "$T/ioctl.ini" -- "$TS" tiocgwinsz)"
+	is "$A chmod of the user's own file outside is refused" EPERM "$(t "$abi" -- "$TS" chmod "$T/outside/mine")"
+	like "$A and reported" 'forbidden syscall chmod \(90\)' "$(cat "$T/err")"
+	is "$A allow = chmod: it works" ok "$(t "$abi" -p "$T/chmod.ini" -- "$TS" chmod "$T/outside/mine")"
+	is "$A clone with CLONE_NEWUSER is refused" EPERM "$(t "$abi" -- "$TS" unshare-clone)"
+	like "$A and reported" "namespace flags" "$(cat "$T/err")"
+	is "$A a plain fork works without [syscalls]" ok "$(t "$abi" -- "$TS" fork)"
+	is "$A clone3 answers ENOSYS" ENOSYS "$(t "$abi" -- "$TS" clone3)"
+	is "$A threads still start (libc falls back to clone)" ok "$(t "$abi" -- "$TS" thread)"
+	# -- foreign architecture -------------------------------------------------------
+	t "$abi" -- "$TS" int80 >/dev/null
+	is "$A int 0x80 from a 64-bit program kills it (159)" 159 "$rc"
+	like "$A and says why" "another architecture's table" "$(cat "$T/err")"
+	t "$abi" -- "$TS" x32 >/dev/null
+	is "$A an x32 call kills it (159)" 159 "$rc"
+	is "$A a native call works (control)" ok "$(t "$abi" -- "$TS" kill-self)"
+	# -- the allowlist and its defaults ------------------------------------------------
+	t "$abi" -p "$T/kill.ini" -- "$TS" msync >/dev/null
+	is "$A default = kill: a call outside the allowlist ends it with 159" 159 "$rc"
+	like "$A and the report names the call and the line to add" \
+		"^landjail: try-syscall\[[0-9]+\] was stopped: forbidden syscall msync \(26\); to allow it add \"allow = msync\" to \[syscalls\] in kill.ini$" \
+		"$(cat "$T/err")"
+	is "$A allow = msync: the same call works" ok "$(t "$abi" -p "$T/msync.ini" -- "$TS" msync)"
+	is "$A default = errno: the call fails with EPERM and the program goes on" EPERM \
+		"$(t "$abi" -p "$T/errno.ini" -- "$TS" msync)"
+	like "$A and it is reported" "was denied: forbidden syscall msync \(26\)" "$(cat "$T/err")"
+	is "$A default = log: the call works" ok "$(t "$abi" -p "$T/log.ini" -- "$TS" msync)"
+	like "$A and it is reported" "was allowed \(default = log\): forbidden syscall msync" "$(cat "$T/err")"
+	is "$A allowlist without fork = yes: fork is refused" EPERM "$(t "$abi" -p "$T/nofork.ini" -- "$TS" fork)"
+	like "$A and the report says how to allow it" 'add "fork = yes"' "$(cat "$T/err")"
+	is "$A allowlist without fork = yes: threads work" ok "$(t "$abi" -p "$T/nofork.ini" -- "$TS" thread)"
+	is "$A fork = yes: fork works" ok "$(t "$abi" -p "$T/fork.ini" -- "$TS" fork)"
+	# -- truncate ------------------------------------------------------------------------
+	echo data >"$T/rw/f"
+	chown "$LJ_UID:$LJ_UID" "$T/rw/f"
+	echo data >"$T/outside/ro"
+	chown "$LJ_UID:$LJ_UID" "$T/outside/ro"
+	is "$A truncate of a read-only file is refused" EACCES \
+		"$(t "$abi" --ro "$T/outside" -- "$TS" truncate "$T/outside/ro")"
+	is "$A and the file is intact" data "$(cat "$T/outside/ro")"
+	is "$A ftruncate in an rw directory works" ok "$(t "$abi" --rw "$T/rw" -- "$TS" ftruncate "$T/rw/f")"
+	if [ "$abi" -ge 3 ]; then
+		is "$A truncate in an rw directory works" ok "$(t "$abi" --rw "$T/rw" -- "$TS" truncate "$T/rw/f")"
+	else
+		is "$A truncate is refused everywhere below ABI 3 (seccomp)" EACCES \
+			"$(t "$abi" --rw "$T/rw" -- "$TS" truncate "$T/rw/f")"
+	fi
+done
+
+# -- without user notification (older kernels): the filter acts alone ---------------------
+if LANDJAIL_TEST_NO_USER_NOTIF=1 lj -v --rox /usr -- true 2>&1 | grep -q "reported from the exit status"; then
+	export LANDJAIL_TEST_NO_USER_NOTIF=1
+	t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
+	is "no notification: default = kill still ends it with 159" 159 "$rc"
+	like "and the exit status is reported" "was stopped: a forbidden syscall" "$(cat "$T/err")"
+	is "no notification: allow = msync works (control)" ok "$(t "" -p "$T/msync.ini" -- "$TS" msync)"
+	is "no notification: default = errno gives EPERM" EPERM "$(t "" -p "$T/errno.ini" -- "$TS" msync)"
+	is "no notification: io_uring_setup is refused" EPERM "$(t "" -- "$TS" io_uring_setup)"
+	is "no notification: a UDP socket is refused" EACCES "$(t "" -- "$TS" udp-send 9)"
+	is "no notification: TIOCSTI is refused" EPERM "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocsti)"
+	is "no notification: another ioctl works (control)" ok "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocgwinsz)"
+	unset LANDJAIL_TEST_NO_USER_NOTIF
+else
+	echo "# this build has no test hooks: the path without user notification is not tested"
+fi
+
+# -- the listener never reaches the program -------------------------------------------
+fds=$(lj -p "$T/kill.ini" --rox /usr --ro /proc -- "$TS" kill-self 2>&1 >/dev/null; lj --rox /usr --ro / -- ls -l /proc/self/fd/ 2>&1)
+like "the program's descriptors can be listed (control)" "0 -> " "$fds"
+fails "none of them is the seccomp listener" grep -q "seccomp" <<<"$fds"
+
+# -- the filter cache ------------------------------------------------------------------------
+mkuserdir "$T/cache"
+export XDG_CACHE_HOME=$T/cache
+profile keyring '[syscalls]' 'allow = @keyring'
+cached() { # PROFILE: 0 when this run's filter came from the cache
+	lj -v -p "$T/$1.ini" --rox "$T/bin" -- "$TS" kill-self 2>&1 | grep -q "from the filter cache"
+}
+fails "a first run compiles its filter" cached kill
+ok "the next run with the same policy loads it from the cache" cached kill
+entry=$(ls "$T/cache/landjail/"*.bpf | head -1)
+[ "$(ls "$T/cache/landjail/" | wc -l)" = 1 ] || echo "# more than one cache entry"
+like "cache entries are the user's alone" '^-rw------- ' "$(ls -l "$entry")"
+# A planted entry: the program of a permissive policy under the strict
+# policy's name must not be loaded.
+rm -f "$T/cache/landjail/"*.bpf
+cached log
+cp "$(ls "$T/cache/landjail/"*.bpf)" "$T/permissive.bpf"
+rm -f "$T/cache/landjail/"*.bpf
+cached kill
+strict=$(ls "$T/cache/landjail/"*.bpf)
+cp "$T/permissive.bpf" "$strict"
+cmp -s "$T/permissive.bpf" "$strict" || echo "# the plant did not happen"
+fails "an entry planted under another policy's name is not used" cached kill
+t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
+is "and the strict policy is still enforced" 159 "$rc"
+cached kill
+ok "the entry was rewritten" cached kill
+printf '\001' | dd of="$strict" bs=1 seek=$(($(stat -c %s "$strict") - 20)) conv=notrunc 2>/dev/null
+fails "an entry with one byte changed is not used" cached kill
+t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
+is "and the policy is still enforced" 159 "$rc"
+cached kill
+ok "a policy that allows keyring calls runs" lj -p "$T/keyring.ini" --rox "$T/bin" -- "$TS" kill-self
+fails "and afterwards no old entry is trusted (its key is gone)" cached kill
+unset XDG_CACHE_HOME
+
+# -- profile errors -------------------------------------------------------------------------
+profile typo '[syscalls]' 'default = kill' 'allow = @default msyncc @no-such-group' 'default = maybe' 'deny = execve'
+out=$(lj --check "$T/typo.ini" 2>&1)
+is "bad [syscalls] lines are 125" 125 $?
+like "an unknown syscall is a file:line error" "typo.ini:5: allow: unknown syscall \"msyncc\"" "$out"
+like "an unknown group is a file:line error" "typo.ini:5: allow: unknown syscall group \"@no-such-group\"" "$out"
+like "a bad default is a file:line error" "typo.ini:6: default must be kill, errno or log" "$out"
+like "execve cannot be denied" "typo.ini:7: deny: execve cannot be denied" "$out"
+profile arch '[syscalls]' 'default = kill' 'allow = @default socketcall'
+out=$(lj -v --check "$T/arch.ini" 2>&1)
+like "a name this architecture lacks is noted, not an error" "arch.ini:5: syscall socketcall does not exist on this architecture" "$out"
+out=$(lj --dump-seccomp -p "$T/kill.ini" 2>&1)
+like "--dump-seccomp prints libseccomp's pseudo filter code" "pseudo filter code start" "$out"
+like "--dump-seccomp kills other architectures" "invalid architecture action" "$out"
+
+plan "$_tap_n"
+done_testing
