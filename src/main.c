@@ -15,6 +15,7 @@
 #include "config.h"
 #include "environ.h"
 #include "landlock.h"
+#include "limit.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
@@ -52,6 +53,9 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		policy_add_fs(p, r->path, r->access, r->optional, at);
 	}
 	p->best_effort = c->best_effort;
+	if (c->timeout)
+		limit_set(p, LIMIT_TIMEOUT, c->timeout,
+			  (struct origin){ .file = policy_label(p, "--timeout"), .line = 0 });
 }
 
 /* Reports go to syslog when the command line or any profile asks. */
@@ -137,7 +141,13 @@ static int run(const struct cli *c, const struct policy *p)
 	}
 	struct sandbox sb = {
 		.policy = p, .path = path, .argv = c->command, .ruleset_fd = -1,
+		.keep_fds = c->keep_fds, .n_keep_fds = c->n_keep_fds,
+		.keep_session = c->keep_session,
 	};
+	if (!limits_plan(p)) {
+		free(path);
+		return EXIT_LANDJAIL;
+	}
 	sb.landlock_abi = landlock_plan(p, path);
 	if (sb.landlock_abi < 0) {
 		free(path);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "limit.h"
+
 /* Access classes, in the order --check prints them. */
 static const struct {
 	const char *name;
@@ -48,6 +50,7 @@ void policy_init(struct policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->env.clear = -1;
+	p->umask = -1;
 }
 
 void policy_free(struct policy *p)
@@ -230,4 +233,5 @@ void policy_print_ini(FILE *out, const struct policy *p)
 		fputs("log = syslog\n", out);
 	print_fs(out, p);
 	print_env(out, p);
+	limits_print_ini(out, p);
 }

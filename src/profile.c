@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "limit.h"
 #include "section.h"
 
 /* ---- words and variables ------------------------------------------------ */
@@ -236,7 +237,8 @@ static const struct section_spec {
 	{ "environment", key_env, NULL },
 	{ "network", NULL, "network confinement" },
 	{ "syscalls", NULL, "syscall filtering" },
-	{ "limits", NULL, "resource limits" },
+	{ "limits", key_limits, NULL },
+	{ "process", key_process, NULL },
 };
 
 static void perr(struct keyctx *ps, const char *fmt, ...) PRINTF(2, 3);

@@ -4,6 +4,7 @@
 #define LANDJAIL_SANDBOX_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -18,6 +19,9 @@ struct sandbox {
 	int ruleset_fd;    /* built by the parent, -1 without Landlock */
 	sigset_t sigmask;  /* the caller's signal mask, restored before exec */
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
+	const int *keep_fds; /* --keep-fd, sorted: inherited besides 0-2 */
+	size_t n_keep_fds;
+	bool keep_session; /* --keep-session: stay in the caller's session */
 };
 
 /* Runs in the forked child: confine, then execve.  On failure prints why
