@@ -246,6 +246,7 @@ static int child_main(void *arg)
 static pid_t start_child(struct sandbox *sb)
 {
 	(void)child_main;
+	(void)child_stack;
 	pid_t pid = fork();
 	if (pid == 0)
 		sandbox_exec(sb);
@@ -303,7 +304,9 @@ int supervise(struct sandbox *sb)
 		close_fd(&sv.timer_fd);
 		return 125;
 	}
-	sv.same_pgrp = getpgid(sv.child) == getpgrp();
+	/* Not getpgid() alone: after a plain fork (sanitizer builds) the child
+	 * may not have called setsid() yet. */
+	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
