@@ -1,10 +1,14 @@
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "limit.h"
 
 enum {
 	OPT_RO = 256,
@@ -23,6 +27,9 @@ enum {
 	OPT_TCP_CONNECT,
 	OPT_TCP_BIND,
 	OPT_DUMP_SECCOMP,
+	OPT_TIMEOUT,
+	OPT_KEEP_FD,
+	OPT_KEEP_SESSION,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +53,9 @@ static const struct option long_options[] = {
 	{ "tcp-bind", required_argument, NULL, OPT_TCP_BIND },
 	{ "dump-seccomp", no_argument, NULL, OPT_DUMP_SECCOMP },
 	{ "help", no_argument, NULL, 'h' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "keep-fd", required_argument, NULL, OPT_KEEP_FD },
+	{ "keep-session", no_argument, NULL, OPT_KEEP_SESSION },
 	{ 0 },
 };
 
@@ -82,6 +92,14 @@ void cli_usage(FILE *out)
 	      "                           unprivileged user + mount namespace; auto (default)\n"
 	      "                           uses Landlock when the kernel has it\n"
 	      "\n"
+	      "Process:\n"
+	      "      --timeout DURATION   stop the whole sandbox after DURATION (30, 30s, 5m, 1h):\n"
+	      "                           SIGTERM, 2 s grace, SIGKILL; exit status 124\n"
+	      "      --keep-fd N          let the command inherit descriptor N (repeatable;\n"
+	      "                           by default only 0, 1 and 2 reach it)\n"
+	      "      --keep-session       stay in the caller's session and terminal (interactive\n"
+	      "                           use; by default the command gets a session of its own)\n"
+	      "\n"
 	      "Modes:\n"
 	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
 	      "                           print the effective policy as a profile, run nothing\n"
@@ -97,9 +115,9 @@ void cli_usage(FILE *out)
 	      "      --version            print the version\n"
 	      "  -h, --help               print this help\n"
 	      "\n"
-	      "Exit status: COMMAND's own; 128+N if it died of signal N; 125 if landjail\n"
-	      "failed (bad profile, policy not enforceable); 126 if COMMAND cannot be\n"
-	      "executed; 127 if COMMAND was not found.\n"
+	      "Exit status: COMMAND's own; 128+N if it died of signal N; 124 if it ran out\n"
+	      "of time; 125 if landjail failed (bad profile, policy not enforceable); 126\n"
+	      "if COMMAND cannot be executed; 127 if COMMAND was not found.\n"
 	      "\n"
 	      "See landjail(1) and landjail.profile(5).\n",
 	      out);
@@ -142,6 +160,50 @@ static const enum fs_access opt_access[] = {
 	[OPT_RO - OPT_RO] = FS_RO, [OPT_ROX - OPT_RO] = FS_ROX, [OPT_RW - OPT_RO] = FS_RW,
 	[OPT_RWX - OPT_RO] = FS_RWX, [OPT_DEV - OPT_RO] = FS_DEV,
 };
+
+static int keep_fd(struct cli *c, const char *arg)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || fd < 0 || fd > INT_MAX) {
+		diag_error("--keep-fd takes a descriptor number, not \"%s\"", arg);
+		return -1;
+	}
+	if (fcntl((int)fd, F_GETFD) < 0) {
+		diag_error("--keep-fd %ld: no such open descriptor", fd);
+		return -1;
+	}
+	size_t i = 0;
+	while (i < c->n_keep_fds && c->keep_fds[i] < fd)
+		i++;
+	if (i < c->n_keep_fds && c->keep_fds[i] == fd)
+		return 0;
+	c->keep_fds = grow_array(c->keep_fds, sizeof(int), c->n_keep_fds, &c->cap_keep_fds);
+	memmove(c->keep_fds + i + 1, c->keep_fds + i, (c->n_keep_fds - i) * sizeof(int));
+	c->keep_fds[i] = (int)fd;
+	c->n_keep_fds++;
+	return 0;
+}
+
+static int process_option(struct cli *c, int opt)
+{
+	const char *why;
+	switch (opt) {
+	case OPT_TIMEOUT:
+		if (!limit_parse(optarg, UNIT_SECONDS, &c->timeout, &why) || !c->timeout) {
+			diag_error("--timeout takes %s, not \"%s\"",
+				   c->timeout ? why : "a duration of at least 1s", optarg);
+			return -1;
+		}
+		return 0;
+	case OPT_KEEP_FD:
+		return keep_fd(c, optarg);
+	default:
+		c->keep_session = true;
+		return 0;
+	}
+}
 
 static int one_option(struct cli *c, int opt)
 {
@@ -209,6 +271,10 @@ static int one_option(struct cli *c, int opt)
 	case 'h':
 		c->help = true;
 		return 0;
+	case OPT_TIMEOUT:
+	case OPT_KEEP_FD:
+	case OPT_KEEP_SESSION:
+		return process_option(c, opt);
 	default:
 		fputs("Try 'landjail --help'.\n", stderr);
 		return -1;
@@ -245,4 +311,5 @@ void cli_free(struct cli *c)
 		free(c->rules[i].label);
 	}
 	free(c->rules);
+	free(c->keep_fds);
 }

@@ -28,6 +28,10 @@ struct cli {
 	struct strv tcp_connect, tcp_bind; /* --tcp-connect/--tcp-bind PORT */
 	bool dump_seccomp;
 	char **command; /* NULL-terminated tail of argv; may be empty */
+	unsigned long long timeout; /* --timeout, seconds; 0: none */
+	int *keep_fds;              /* --keep-fd, sorted, no duplicates */
+	size_t n_keep_fds, cap_keep_fds;
+	bool keep_session;
 };
 
 /* Returns 0, or -1 after printing what is wrong (exit 125). */

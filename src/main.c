@@ -17,6 +17,7 @@
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
+#include "limit.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
@@ -77,6 +78,9 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		}
 	}
 	free(err);
+	if (c->timeout)
+		limit_set(p, LIMIT_TIMEOUT, c->timeout,
+			  (struct origin){ .file = policy_label(p, "--timeout"), .line = 0 });
 }
 
 /* Reports go to syslog when the command line or any profile asks. */
@@ -221,7 +225,11 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
  * compiled seccomp filter, the environment.  Then supervise() forks. */
 static int run(const struct cli *c, const struct policy *p)
 {
-	struct sandbox sb = { .policy = p, .argv = c->command, .ruleset_fd = -1 };
+	struct sandbox sb = {
+		.policy = p, .argv = c->command, .ruleset_fd = -1,
+		.keep_fds = c->keep_fds, .n_keep_fds = c->n_keep_fds,
+		.keep_session = c->keep_session,
+	};
 	struct ns_plan ns = { 0 };
 	struct strv env = { 0 };
 	char *path = NULL;
@@ -230,6 +238,8 @@ static int run(const struct cli *c, const struct policy *p)
 		goto out;
 	sb.path = path;
 	status = EXIT_LANDJAIL;
+	if (!limits_plan(p))
+		goto out;
 	int backend = backend_plan(c, p, path);
 	if (backend < 0)
 		goto out;

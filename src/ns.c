@@ -207,8 +207,11 @@ void ns_plan_build(struct ns_plan *plan, const struct policy *p)
 	 * the caller's network namespace.  Until then: none. */
 	plan->share_net = false;
 	plan->use_userns = plan->uid != 0;
+	/* After pivot_root: [process] directory, else where the caller was. */
 	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof(cwd)))
+	if (p->workdir)
+		plan->cwd = xstrdup(p->workdir);
+	else if (getcwd(cwd, sizeof(cwd)))
 		plan->cwd = xstrdup(cwd);
 	plan->m = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*plan->m));
 	for (size_t i = 0; i < p->n_fs; i++) {

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "limit.h"
+
 /* Access classes, in the order --check prints them. */
 static const struct {
 	const char *name;
@@ -56,6 +58,7 @@ void policy_init(struct policy *p)
 	p->net.isolation = -1;
 	p->sys.dflt = SYS_UNSET;
 	p->sys.fork = -1;
+	p->umask = -1;
 }
 
 void policy_free(struct policy *p)
@@ -303,4 +306,5 @@ void policy_print_ini(FILE *out, const struct policy *p)
 	print_env(out, p);
 	netpolicy_print_ini(out, p);
 	syscalls_print_ini(out, p);
+	limits_print_ini(out, p);
 }

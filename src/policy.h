@@ -15,6 +15,9 @@
 
 #define POLICY_VERSION 1
 
+/* Keys of [limits]: timeout and seven rlimits (limits.c). */
+#define LIMIT_KEYS 8
+
 enum fs_access { FS_RO, FS_ROX, FS_RW, FS_RWX, FS_DEV, FS_ACCESS_COUNT };
 
 /* Profile key / option name of an access class ("ro", "rox", ...). */
@@ -102,6 +105,16 @@ struct policy {
 	bool log_syslog; /* [profile] log = syslog */
 	struct net_policy net; /* [network], --net, --tcp-* (netpolicy.c) */
 	struct sys_policy sys; /* [syscalls] (seccomp.c) */
+	/* [limits] (limits.c); the order is limit_table's. */
+	struct {
+		bool set[LIMIT_KEYS];
+		unsigned long long value[LIMIT_KEYS]; /* seconds, bytes or a count */
+		struct origin at[LIMIT_KEYS];
+	} limits;
+	/* [process] (limits.c) */
+	const char *workdir; /* interned in labels; NULL: the caller's */
+	struct origin workdir_at;
+	int umask;           /* -1: the caller's */
 };
 
 void policy_init(struct policy *p);

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "netpolicy.h"
 #include "syscall_filter.h"
+#include "limit.h"
 #include "section.h"
 #include "words.h"
 
@@ -62,7 +63,8 @@ static const struct section_spec {
 	{ "environment", environment_profile_key, NULL },
 	{ "network", netpolicy_key, NULL },
 	{ "syscalls", syscalls_key, NULL },
-	{ "limits", NULL, "resource limits" },
+	{ "limits", key_limits, NULL },
+	{ "process", key_process, NULL },
 };
 
 /* A problem on the current line: "file:line: message". */

@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "landlock.h"
 #include "syscall_filter.h"
+#include "limit.h"
 
 static noreturn void fail(int status, char *msg)
 {
@@ -30,6 +33,31 @@ noreturn void sandbox_exec(const struct sandbox *sb)
 	/* The supervisor blocked the signals it forwards; the program must
 	 * start with the mask its caller gave landjail. */
 	sigprocmask(SIG_SETMASK, &sb->sigmask, NULL);
+
+	/* A session of its own: no controlling terminal, so no TIOCSTI
+	 * keystrokes into the caller's shell, and no signals from its tty. */
+	if (!sb->keep_session && setsid() < 0)
+		fail(125, xasprintf("setsid: %s", strerror(errno)));
+
+	/* Resource limits, and no capability left that could lift them. */
+	const char *what = NULL;
+	int rc = limits_apply(sb->policy, &what);
+	if (rc < 0)
+		fail(125, xasprintf("[limits] %s: %s", what, strerror(-rc)));
+
+	/* Only 0, 1, 2 and --keep-fd reach the program: an inherited
+	 * descriptor is access that Landlock never checks. */
+	rc = fds_close_others(sb->keep_fds, sb->n_keep_fds);
+	if (rc < 0)
+		fail(125, xasprintf("closing inherited descriptors: %s", strerror(-rc)));
+
+	/* [process]: before Landlock, which may not grant the directory. */
+	if (sb->policy->workdir && chdir(sb->policy->workdir) < 0)
+		fail(125, xasprintf("%s:%u: directory %s: %s", sb->policy->workdir_at.file,
+				    sb->policy->workdir_at.line, sb->policy->workdir,
+				    strerror(errno)));
+	if (sb->policy->umask >= 0)
+		umask((mode_t)sb->policy->umask);
 
 	/* Namespace backend (kernels without Landlock): a new root holding
 	 * only the policy's paths.  Before no_new_privs, which it does not

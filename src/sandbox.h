@@ -4,6 +4,7 @@
 #define LANDJAIL_SANDBOX_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -21,6 +22,9 @@ struct sandbox {
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
 	struct ns_plan *ns; /* the namespace backend's plan, or NULL */
 	struct seccomp_plan *seccomp; /* compiled by the parent, or NULL */
+	const int *keep_fds; /* --keep-fd, sorted: inherited besides 0-2 */
+	size_t n_keep_fds;
+	bool keep_session; /* --keep-session: stay in the caller's session */
 };
 
 /* Runs in the forked child: confine, then execve.  On failure prints why

@@ -7,10 +7,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "syscall_filter.h"
+#include "limit.h"
+#include "proctree.h"
+#include "report.h"
 
 /* Signals a person or a service manager sends to stop or poke a job. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -30,6 +36,9 @@ static bool should_forward(int si_code, bool same_pgrp)
 {
 	return !same_pgrp || si_code != SI_KERNEL;
 }
+
+/* As timeout(1) says that the time ran out. */
+#define EXIT_TIMEOUT 124
 
 static int exit_status(int wstatus)
 {
@@ -53,6 +62,10 @@ struct supervisor {
 	bool same_pgrp;
 	bool done;
 	int wstatus;
+	struct rusage child_usage; /* the program's own, from wait4 */
+	int timer_fd;              /* [limits] timeout, else -1 */
+	int timed_out;             /* 0; 1 after SIGTERM; 2 after SIGKILL */
+	const struct sandbox *sb;
 	size_t n_watch;
 	struct pollfd pfd[MAX_WATCHES];
 	watch_fn fn[MAX_WATCHES];
@@ -70,12 +83,22 @@ static void reap(struct supervisor *sv)
 {
 	int wstatus;
 	pid_t pid;
-	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+	struct rusage ru;
+	while ((pid = wait4(-1, &wstatus, WNOHANG, &ru)) > 0) {
 		if (pid == sv->child) {
 			sv->wstatus = wstatus;
+			sv->child_usage = ru;
 			sv->done = true;
 		}
 	}
+}
+
+/* In a session of its own the program leads its own process group: a
+ * signal goes to that whole group, as a terminal would send it. */
+static void forward(struct supervisor *sv, int sig)
+{
+	if (sv->same_pgrp || sv->sb->keep_session || kill(-sv->child, sig) < 0)
+		kill(sv->child, sig);
 }
 
 static void on_signal(struct supervisor *sv, int fd)
@@ -85,7 +108,58 @@ static void on_signal(struct supervisor *sv, int fd)
 		if (si.ssi_signo == SIGCHLD)
 			reap(sv);
 		else if (should_forward(si.ssi_code, sv->same_pgrp))
-			kill(sv->child, (int)si.ssi_signo);
+			forward(sv, (int)si.ssi_signo);
+	}
+}
+
+/* The wall-clock limit: SIGTERM to every process of the sandbox, then,
+ * TIMEOUT_GRACE seconds later, SIGKILL. */
+#define TIMEOUT_GRACE 2
+
+static void arm(int fd, time_t seconds)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = seconds } };
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void on_timer(struct supervisor *sv, int fd)
+{
+	uint64_t n;
+	if (read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return;
+	char lim[32];
+	limit_format(lim, sizeof(lim), LIMIT_TIMEOUT, sv->sb->policy->limits.value[LIMIT_TIMEOUT]);
+	if (!sv->timed_out) {
+		sv->timed_out = 1;
+		size_t k = proctree_signal(SIGTERM);
+		report(LOG_WARNING, "timeout: %s ran longer than %s; sent SIGTERM to %zu "
+		       "process%s of the sandbox, SIGKILL in %d s", sv->sb->path, lim, k,
+		       k == 1 ? "" : "es", TIMEOUT_GRACE);
+		arm(fd, TIMEOUT_GRACE);
+	} else if (sv->timed_out == 1) {
+		sv->timed_out = 2;
+		size_t k = proctree_signal(SIGKILL);
+		report(LOG_WARNING, "timeout: %zu process%s of %s still running after the "
+		       "%d s grace: SIGKILL", k, k == 1 ? "" : "es", sv->sb->path, TIMEOUT_GRACE);
+	}
+}
+
+/* Kill whatever the program left behind, until nothing is left: being a
+ * subreaper, we inherit every orphan of the tree, so "no children" means
+ * "no descendants".  Returns how many processes were killed; costs one
+ * wait4 when there is nothing to kill. */
+static size_t sweep(struct supervisor *sv)
+{
+	size_t killed = 0;
+	for (;;) {
+		reap(sv);
+		if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno == ECHILD)
+			return killed;
+		killed += proctree_signal(SIGKILL);
+		/* Wait for one of them, then look again. */
+		siginfo_t si;
+		waitid(P_ALL, 0, &si, WEXITED | WNOWAIT);
 	}
 }
 
@@ -118,6 +192,63 @@ static void wait_for(struct supervisor *sv)
 			if (sv->pfd[i].revents)
 				sv->fn[i](sv, sv->pfd[i].fd);
 	}
+}
+
+/* Which limit ended the program, if one did: reported like a violation. */
+static const char *ended_by(const struct supervisor *sv)
+{
+	const struct policy *p = sv->sb->policy;
+	if (sv->timed_out)
+		return "timeout";
+	/* A shell reports a child's death by signal N as status 128+N. */
+	int sig = WIFSIGNALED(sv->wstatus) ? WTERMSIG(sv->wstatus)
+		  : WIFEXITED(sv->wstatus) && WEXITSTATUS(sv->wstatus) > 128
+			  ? WEXITSTATUS(sv->wstatus) - 128 : 0;
+	if (!sig)
+		return NULL;
+	const struct rusage *ru = &sv->child_usage;
+	if (p->limits.set[LIMIT_CPU] &&
+	    (sig == SIGXCPU || (sig == SIGKILL && (unsigned long long)(ru->ru_utime.tv_sec +
+			ru->ru_stime.tv_sec) >= p->limits.value[LIMIT_CPU])))
+		return "cpu";
+	if (p->limits.set[LIMIT_FILE_SIZE] && sig == SIGXFSZ)
+		return "file-size";
+	return NULL;
+}
+
+static double seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* How the run ended, for the person who asked (-v) and, when a limit
+ * ended it, for monitoring (report()). */
+static void summarize(const struct supervisor *sv, const struct timespec *started,
+		      size_t leftover, int status)
+{
+	const char *limit = ended_by(sv);
+	if (limit && strcmp(limit, "timeout") != 0) {
+		char lim[32];
+		int i = strcmp(limit, "cpu") == 0 ? LIMIT_CPU : LIMIT_FILE_SIZE;
+		limit_format(lim, sizeof(lim), i, sv->sb->policy->limits.value[i]);
+		report(LOG_WARNING, "%s limit: %s ended with status %d, a death by SIG%s, "
+		       "at %s = %s", limit, sv->sb->path, status,
+		       limit[0] == 'c' ? "XCPU or SIGKILL" : "XFSZ", limit, lim);
+	}
+	if (leftover)
+		diag_info("killed %zu process%s left behind by %s", leftover,
+			  leftover == 1 ? "" : "es", sv->sb->path);
+	if (diag_verbosity < VERB_VERBOSE)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double wall = (double)(now.tv_sec - started->tv_sec) +
+		      (double)(now.tv_nsec - started->tv_nsec) / 1e9;
+	struct rusage ru;
+	getrusage(RUSAGE_CHILDREN, &ru);
+	diag_info("summary: exit status %d; wall %.3f s; cpu %.3f s user, %.3f s system; "
+		  "peak memory %ld KiB; ended by %s", status, wall, seconds(ru.ru_utime),
+		  seconds(ru.ru_stime), ru.ru_maxrss, limit ? limit : "its own exit");
 }
 
 
@@ -168,25 +299,53 @@ int supervise(struct sandbox *sb)
 		diag_error("signalfd: %s", strerror(errno));
 		return 125;
 	}
-	struct supervisor sv = { .child = start_child(sb) };
-	if (sv.child < 0) {
-		diag_error("cannot start the sandbox: %s", strerror(errno));
+	/* Orphans of the sandbox become our children, not init's. */
+	int err = proctree_subreaper();
+	if (err < 0) {
+		diag_error("PR_SET_CHILD_SUBREAPER: %s", strerror(-err));
 		close(sigfd);
 		return 125;
 	}
-	sv.same_pgrp = getpgid(sv.child) == getpgrp();
+	int timer_fd = -1;
+	if (sb->policy->limits.set[LIMIT_TIMEOUT]) {
+		timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (timer_fd < 0) {
+			diag_error("timerfd_create: %s", strerror(errno));
+			close(sigfd);
+			return 125;
+		}
+		arm(timer_fd, (time_t)sb->policy->limits.value[LIMIT_TIMEOUT]);
+	}
+	struct timespec started;
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
+	if (sv.child < 0) {
+		diag_error("cannot start the sandbox: %s", strerror(errno));
+		close(sigfd);
+		close_fd(&sv.timer_fd);
+		return 125;
+	}
+	/* Not getpgid() alone: after a plain fork (sanitizer builds) the child
+	 * may not have called setsid() yet. */
+	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
 	sv.seccomp = sb->seccomp;
 	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
 	if (listener >= 0)
 		watch(&sv, listener, on_seccomp);
+	if (sv.timer_fd >= 0)
+		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
 	wait_for(&sv);
+	size_t leftover = sweep(&sv);
 	close(sigfd);
 	if (listener >= 0)
 		close(listener);
+	close_fd(&sv.timer_fd);
 	int wstatus = sv.wstatus;
-	int status = sv.sigsys ? 128 + SIGSYS : exit_status(wstatus);
+	int status = sv.timed_out ? EXIT_TIMEOUT
+		     : sv.sigsys  ? 128 + SIGSYS
+				  : exit_status(wstatus);
 	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&
 	    WTERMSIG(wstatus) == SIGSYS)
 		seccomp_report_sigsys(sb->seccomp, sb->path);
@@ -195,5 +354,6 @@ int supervise(struct sandbox *sb)
 			  WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)), status);
 	else
 		diag_info("%s exited with status %d", sb->path, status);
+	summarize(&sv, &started, leftover, status);
 	return status;
 }

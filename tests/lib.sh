@@ -78,6 +78,12 @@ else
 	LJ_UID=0
 	as_user() { "$@"; }
 fi
+# The same as a command prefix, for helpers that run the command themselves.
+if [ "$LJ_TEST_USER" = nobody ]; then
+	as_user_cmd=(setpriv --reuid 65534 --regid 65534 --clear-groups --)
+else
+	as_user_cmd=()
+fi
 
 # A scratch directory that the test user may enter; removed at exit.
 T=$(mktemp -d /tmp/landjail-test.XXXXXX)

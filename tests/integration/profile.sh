@@ -2,7 +2,7 @@
 # Profiles end to end: golden error messages, lookup, trust, --check.
 . "$SRCDIR/tests/lib.sh"
 
-plan 18
+plan 20
 
 # Golden fixtures: every bad profile gives exactly its file:line messages
 # and exit 125.  They run from a copy, as the test user, by relative path.

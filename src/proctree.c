@@ -1,0 +1,67 @@
+#include "proctree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int proctree_subreaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+struct pids {
+	pid_t *v;
+	size_t n, cap;
+};
+
+/* Append the children of every thread of pid to out.  A process that is
+ * gone meanwhile simply has none. */
+static void add_children(pid_t pid, struct pids *out)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/children", (int)pid, e->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		int child;
+		while (fscanf(f, "%d", &child) == 1) {
+			out->v = grow_array(out->v, sizeof(*out->v), out->n, &out->cap);
+			out->v[out->n++] = child;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* Breadth first: each process found is signalled at once, then its own
+ * children are read, so a process that forks while we walk either shows
+ * up below it or, once its parent is killed, is re-parented to us and
+ * found by the caller's next round.  A pid read here cannot have been
+ * reused by then unless the whole pid space wrapped in between. */
+size_t proctree_signal(int sig)
+{
+	struct pids q = { 0 };
+	add_children(getpid(), &q);
+	size_t sent = 0;
+	for (size_t i = 0; i < q.n; i++) {
+		if (kill(q.v[i], sig) == 0)
+			sent++;
+		add_children(q.v[i], &q);
+	}
+	free(q.v);
+	return sent;
+}

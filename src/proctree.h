@@ -1,0 +1,17 @@
+/* Every process started inside the sandbox, found without a PID
+ * namespace: the supervisor is a child subreaper, so that whatever the
+ * program leaves behind (double forks, setsid) is re-parented to it, and
+ * the tree under it is read from /proc/PID/task/TID/children. */
+#ifndef LANDJAIL_PROCTREE_H
+#define LANDJAIL_PROCTREE_H
+
+#include <stddef.h>
+
+/* Make the calling process a child subreaper.  Returns 0 or -errno. */
+int proctree_subreaper(void);
+
+/* Send sig to every descendant of the calling process, deepest first
+ * discovered last.  Returns how many processes it was sent to. */
+size_t proctree_signal(int sig);
+
+#endif
