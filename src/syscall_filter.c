@@ -418,6 +418,11 @@ static int build_ctx(const struct policy *p, struct seccomp_plan *plan, scmp_fil
 	if (!plan->fork) {
 		rule(&b, hard, SCMP_SYS(fork), 0, NULL);
 		rule(&b, hard, SCMP_SYS(vfork), 0, NULL);
+	} else if (plan->allowlist) {
+		/* fork = yes means every way of making a process: clone (by its
+		 * flags, above), fork and vfork, whatever the allow lines say. */
+		rule(&b, SCMP_ACT_ALLOW, SCMP_SYS(fork), 0, NULL);
+		rule(&b, SCMP_ACT_ALLOW, SCMP_SYS(vfork), 0, NULL);
 	}
 	/* Before Landlock ABI 3 nothing else stops truncate() of a file the
 	 * policy only lets the program read; ftruncate() needs a writable fd. */

@@ -10,7 +10,7 @@ if [ ! -x /usr/bin/convert ] || [ ! -x /usr/bin/python3 ]; then
 	exit 0
 fi
 
-plan 20
+plan 27
 
 WR=$T/wrappers
 make_wrappers "$WR"
@@ -105,13 +105,21 @@ tcp=$(cat "$T/tcpport")
 mkdir -p "$W/magick"
 cat >"$W/magick/delegates.xml" <<XML
 <delegatemap>
-  <delegate decode="ljx" command="touch $T/home/pwned; rm -f $T/outside/victim; env &gt; $W/env.txt; python3 $W/net.py; cp $T/outside/secret.png &quot;%o&quot;"/>
+  <delegate decode="ljx" command="env &gt; $W/env.txt; python3 $W/net.py; echo pwned &gt; $T/home/pwned; cp $T/outside/secret.png &quot;%o&quot;; rm -f $T/outside/victim"/>
 </delegatemap>
 XML
 cat >"$W/net.py" <<PY
 import socket
-socket.create_connection(("127.0.0.1", $tcp)).send(b"tcp")
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"udp", ("127.0.0.1", $tcp))
+for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+    try:
+        s = socket.socket(socket.AF_INET, kind)
+        if kind == socket.SOCK_STREAM:
+            s.connect(("127.0.0.1", $tcp))
+            s.send(b"tcp")
+        else:
+            s.sendto(b"udp", ("127.0.0.1", $tcp))
+    except OSError as e:
+        print(e)
 PY
 chown -R "$LJ_UID" "$W"
 echo "not really an image" >"$W/hostile.ljx"
@@ -138,7 +146,38 @@ ok "delegate shell, wrapped: the file outside survives" test -e "$T/outside/vict
 fails "delegate shell, wrapped: the secret is not read" grep -qs "$SECRET" "$W/env.txt"
 fails "delegate shell, wrapped: no TCP connection" grep -qs tcp "$T/tcp.log"
 fails "delegate shell, wrapped: no leak into the output" red_at_center "$W/delegated.png"
-kill "$tcp_pid" 2>/dev/null
+# 3b. The same delegate with a profile that mistakenly grants every program
+#     in /usr/bin, a shell among them, and most system calls: the shell and
+#     python now run, and the other
+#     layers still hold: Landlock keeps \$HOME and the outside file, the
+#     cleared environment holds no secret, [network] refuses the sockets.
+{
+	echo '[profile]'
+	echo 'include = imagemagick-convert'
+	echo '[filesystem]'
+	echo 'rox = /usr/bin'
+	echo '[syscalls]'
+	echo 'allow = @system-service'
+} >"$T/profiles/im-with-shell.ini"
+chmod 644 "$T/profiles/im-with-shell.ini"
+sed "s|-p [^ ]*/profiles/[a-z-]*.ini|-p $T/profiles/im-with-shell.ini|" "$WR/convert" >"$T/convert-with-shell"
+mkdir -p "$T/wr2"
+mv "$T/convert-with-shell" "$T/wr2/convert"
+chmod 755 "$T/wr2" "$T/wr2/convert"
+weak() {
+	as_user env -i PATH="$T/wr2:/usr/bin:/bin" TMPDIR="$W" HOME="$T/home" \
+		SECRET_KEY_BASE="$SECRET" LC_ALL=C "$@"
+}
+attack weak
+ok "weakened profile: the delegate's shell did run" test -e "$W/env.txt"
+fails "weakened profile: still nothing written into \$HOME (Landlock)" test -e "$T/home/pwned"
+ok "weakened profile: the file outside survives (Landlock)" test -e "$T/outside/victim"
+fails "weakened profile: the secret is not in its environment" grep -qs "$SECRET" "$W/env.txt"
+fails "weakened profile: no TCP connection ([network])" grep -qs tcp "$T/tcp.log"
+like "weakened profile: the TCP socket was refused by the network policy, and reported" \
+	"socket\\(AF_INET, SOCK_STREAM\\): network mode none" "$(cat "$T/err")"
+like "weakened profile: and so was the UDP socket" \
+	"socket\\(AF_INET, SOCK_DGRAM\\): network mode none" "$(cat "$T/err")"
 
 # 4. The converter never sees the application's secrets: its environment,
 #    read from /proc while it runs, lacks SECRET_KEY_BASE.
