@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef AF_VSOCK
@@ -223,6 +224,14 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0)
 			_exit(0);
+		return result(pid);
+	}
+	if (strcmp(op, "rawfork") == 0) { /* the fork system call itself, not clone */
+		long pid = syscall(SYS_fork);
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
 		return result(pid);
 	}
 	if (strcmp(op, "thread") == 0) { /* clone3, then clone with CLONE_THREAD */

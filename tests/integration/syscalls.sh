@@ -26,6 +26,7 @@ profile log '[syscalls]' 'default = log' "$BASE"
 profile msync '[syscalls]' 'default = kill' "$BASE" 'allow = msync'
 profile fork '[syscalls]' 'default = kill' "$BASE" 'allow = @process @threads' 'fork = yes'
 profile nofork '[syscalls]' 'default = errno' "$BASE" 'allow = @process @threads'
+profile forkonly '[syscalls]' 'default = kill' "$BASE" 'allow = wait4' 'fork = yes'
 profile uring '[syscalls]' 'allow = @io-uring'
 profile chmod '[syscalls]' 'allow = chmod'
 profile ioctl '[syscalls]' 'default = kill' "$BASE" 'allow = ioctl @process @threads' \
@@ -96,6 +97,8 @@ for abi in "${abis[@]}"; do
 	like "$A and the report says how to allow it" 'add "fork = yes"' "$(cat "$T/err")"
 	is "$A allowlist without fork = yes: threads work" ok "$(t "$abi" -p "$T/nofork.ini" -- "$TS" thread)"
 	is "$A fork = yes: fork works" ok "$(t "$abi" -p "$T/fork.ini" -- "$TS" fork)"
+	is "$A fork = yes without @process: the fork system call itself works" ok \
+		"$(t "$abi" -p "$T/forkonly.ini" -- "$TS" rawfork)"
 	# -- truncate ------------------------------------------------------------------------
 	echo data >"$T/rw/f"
 	chown "$LJ_UID:$LJ_UID" "$T/rw/f"
