@@ -88,11 +88,28 @@ void filter_cache_invalidate(void)
 
 /* The cache directory, created if need be; NULL when there is none we
  * can trust (not ours, open to others, a symlink). */
-static char *cache_dir(void)
+static char *cache_base(void)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *base = xdg && xdg[0] == '/' ? xstrdup(xdg)
-		   : home && home[0] == '/' ? xasprintf("%s/.cache", home) : NULL;
+	return xdg && xdg[0] == '/' ? xstrdup(xdg)
+	       : home && home[0] == '/' ? xasprintf("%s/.cache", home) : NULL;
+}
+
+char *filter_cache_location(void)
+{
+	char *base = cache_base();
+	if (!base)
+		return NULL;
+	char *real = realpath(base, NULL);
+	char *dir = xasprintf("%s/landjail", real ? real : base);
+	free(real);
+	free(base);
+	return dir;
+}
+
+static char *cache_dir(void)
+{
+	char *base = cache_base();
 	if (!base)
 		return NULL;
 	char *dir = xasprintf("%s/landjail", base);

@@ -25,6 +25,10 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 void filter_cache_store(const void *inputs, size_t n, const struct sock_filter *insns,
 			unsigned short len);
 
+/* Where the cache is, or would be (canonical as far as it exists; malloc'd),
+ * or NULL when there is no home for it. */
+char *filter_cache_location(void);
+
 /* Forget the key: every cached entry becomes invalid. */
 void filter_cache_invalidate(void);
 

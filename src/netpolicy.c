@@ -108,7 +108,10 @@ bool net_unix_allowed(const struct policy *p)
 {
 	if (p->net.unix_allow >= 0)
 		return p->net.unix_allow;
-	return net_mode(p) != NET_NONE;
+	/* Landlock does not govern connecting to a pathname socket made
+	 * outside (a container engine's, a desktop bus): only a mode that
+	 * allows everything allows unix sockets without being asked. */
+	return net_mode(p) == NET_UNRESTRICTED;
 }
 
 static bool has_ports(const struct policy *p)

@@ -313,9 +313,44 @@ static void socket_rules(struct build *b, const struct seccomp_plan *plan, int n
 	}
 }
 
+/* TCP Fast Open connects from inside sendto()/sendmsg() without passing
+ * the connect hook that Landlock's TCP port rules use: with mode = tcp
+ * the flag is refused, and the program falls back to connect(). */
+static const struct {
+	const char *name;
+	unsigned flags_arg;
+} fastopen_calls[] = { { "sendto", 3 }, { "sendmsg", 2 }, { "sendmmsg", 3 } };
+
+static bool is_fastopen_call(int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fastopen_calls); i++)
+		if (nr == seccomp_syscall_resolve_name(fastopen_calls[i].name))
+			return true;
+	return false;
+}
+
+static void fastopen_rules(struct build *b, const struct seccomp_plan *plan)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fastopen_calls); i++) {
+		int nr = seccomp_syscall_resolve_name(fastopen_calls[i].name);
+		if (nr < 0 || !plan->permitted[nr])
+			continue;
+		struct scmp_arg_cmp c = { .arg = fastopen_calls[i].flags_arg,
+					  .op = SCMP_CMP_MASKED_EQ, .datum_a = MSG_FASTOPEN,
+					  .datum_b = MSG_FASTOPEN };
+		rule(b, b->sock, nr, 1, &c);
+		if (plan->allowlist) {
+			c.datum_b = 0;
+			rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+		}
+	}
+}
+
 /* The calls whose arguments decide: sockets, ioctl, clone. */
 static void argument_rules(struct build *b, const struct seccomp_plan *plan, uint32_t hard)
 {
+	if (plan->tcp)
+		fastopen_rules(b, plan);
 	int nr_socket = SCMP_SYS(socket), nr_pair = SCMP_SYS(socketpair);
 	if (plan->permitted[nr_socket])
 		socket_rules(b, plan, nr_socket);
@@ -406,6 +441,8 @@ static int build_ctx(const struct policy *p, struct seccomp_plan *plan, scmp_fil
 		if (special[nr] && !((nr == SCMP_SYS(fork) || nr == SCMP_SYS(vfork)) && plan->fork) &&
 		    !(nr == SCMP_SYS(truncate) && !truncate_by_seccomp))
 			continue;
+		if (plan->tcp && is_fastopen_call(nr))
+			continue; /* fastopen_rules() */
 		if (plan->allowlist && plan->permitted[nr])
 			rule(&b, SCMP_ACT_ALLOW, nr, 0, NULL);
 		else if (!plan->allowlist && plan->hard[nr])
@@ -532,18 +569,47 @@ static void filter_inputs(const struct seccomp_plan *plan, struct filter_inputs 
 
 /* A policy that lets the program use the keyring could read the cache's
  * key: it neither uses the cache nor leaves a key behind. */
-static bool cache_usable(const struct seccomp_plan *plan)
+/* Does a writable rule of p cover dir (canonical)? */
+static bool writable_under_policy(const struct policy *p, const char *dir)
+{
+	bool covered = false;
+	for (size_t i = 0; i < p->n_fs && !covered; i++) {
+		const struct fs_rule *r = &p->fs[i];
+		if (r->fd < 0 || !(r->access == FS_RW || r->access == FS_RWX))
+			continue;
+		char *canon = fd_realpath(r->fd);
+		size_t n = canon ? strlen(canon) : 0;
+		covered = canon && (strcmp(canon, "/") == 0 ||
+				    (strncmp(canon, dir, n) == 0 && (dir[n] == '/' || !dir[n])));
+		free(canon);
+	}
+	return covered;
+}
+
+/* The cache's entries are authenticated with a key in the user keyring.
+ * A sandbox that may use the keyring must not use the cache; and if it
+ * may also write the cache directory, it could read a later run's key
+ * and forge entries for it: refuse that policy (-EPERM, *msg set). */
+static int cache_usable(const struct seccomp_plan *plan, bool *usable, char **msg)
 {
 	static const char *const keyring[] = { "add_key", "keyctl", "request_key" };
-	if (test_hook("LANDJAIL_TEST_NO_FILTER_CACHE"))
-		return false;
+	*usable = !test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
 	for (size_t i = 0; i < ARRAY_SIZE(keyring); i++) {
-		if (plan->permitted[seccomp_syscall_resolve_name(keyring[i])]) {
-			filter_cache_invalidate();
-			return false;
-		}
+		if (!plan->permitted[seccomp_syscall_resolve_name(keyring[i])])
+			continue;
+		*usable = false;
+		filter_cache_invalidate();
+		char *dir = filter_cache_location();
+		bool exposed = dir && writable_under_policy(plan->p, dir);
+		if (exposed)
+			*msg = xasprintf("this policy allows %s and makes landjail's filter cache "
+					 "(%s) writable: the program could forge cached filters "
+					 "for later runs; refusing (deny the keyring calls, or "
+					 "narrow the rw rule)", keyring[i], dir);
+		free(dir);
+		return exposed ? -EPERM : 0;
 	}
-	return true;
+	return 0;
 }
 
 int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, char **msg)
@@ -551,7 +617,11 @@ int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, 
 	scmp_filter_ctx ctx = NULL;
 	int err = plan_init(p, abi, plan);
 	struct filter_inputs *in = NULL;
-	bool use_cache = !err && cache_usable(plan);
+	bool use_cache = false;
+	if (!err && cache_usable(plan, &use_cache, msg) < 0) {
+		seccomp_plan_free(plan);
+		return -EPERM;
+	}
 	if (use_cache) {
 		in = xmalloc(sizeof(*in));
 		filter_inputs(plan, in);
@@ -752,6 +822,15 @@ static const char *mode_origin(const struct policy *p)
 	return p->net.mode_at.file ? base_name(p->net.mode_at.file) : "the command line";
 }
 
+#define MAX_VIOLATION_REPORTS 100
+
+/* report(), unless the sandbox has already had its share of reports. */
+#define vreport(quiet, ...)                     \
+	do {                                    \
+		if (!(quiet))                   \
+			report(LOG_WARNING, __VA_ARGS__); \
+	} while (0)
+
 bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 {
 	struct seccomp_notif req;
@@ -760,6 +839,12 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return false;
 	const struct policy *p = plan->p;
+	/* A program looping on a forbidden call must not flood the log. */
+	static unsigned seen;
+	bool quiet = ++seen > MAX_VIOLATION_REPORTS;
+	if (seen == MAX_VIOLATION_REPORTS + 1)
+		report(LOG_WARNING, "more than %d violations in this sandbox: the rest are "
+		       "handled but not reported", MAX_VIOLATION_REPORTS);
 	memset(&resp, 0, sizeof(resp));
 	resp.id = req.id;
 	int nr = req.data.nr;
@@ -770,11 +855,16 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	bool in_range = nr >= 0 && nr < SECCOMP_MAX_NR;
 	bool kill_all = false;
 	char *where = where_default(p);
-	if (nr == SCMP_SYS(socket) || nr == SCMP_SYS(socketpair)) {
+	if (plan->tcp && is_fastopen_call(nr)) {
+		vreport(quiet,  "%s[%u] was denied: %s with MSG_FASTOPEN: TCP Fast Open would "
+		       "skip the TCP port rules of network mode tcp (from %s); the program may "
+		       "connect() instead", comm, req.pid, sys, mode_origin(p));
+		resp.error = -EOPNOTSUPP;
+	} else if (nr == SCMP_SYS(socket) || nr == SCMP_SYS(socketpair)) {
 		const char *fam = family_name(req.data.args[0]);
 		char famnum[32];
 		snprintf(famnum, sizeof(famnum), "family %u", (unsigned)(req.data.args[0] & LOW32));
-		report(LOG_WARNING, "%s[%u] was denied: %s(%s, %s): network mode %s%s (from %s); "
+		vreport(quiet,  "%s[%u] was denied: %s(%s, %s): network mode %s%s (from %s); "
 		       "to allow it change [network] or --net", comm, req.pid, sys,
 		       fam ? fam : famnum, type_name(req.data.args[1]),
 		       (const char *[]){ "none", "tcp", "unrestricted" }[net_mode(p)],
@@ -789,24 +879,24 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 		const char *verb = stop ? "was stopped" : log_only ? "was allowed (default = log)"
 								  : "was denied";
 		if (by_args && nr == SCMP_SYS(ioctl))
-			report(LOG_WARNING, "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
+			vreport(quiet,  "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 			       "input injection is never allowed)", comm, req.pid, verb,
 			       (req.data.args[1] & LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX",
 			       (unsigned)req.data.args[0]);
 		else if (by_args && nr == SCMP_SYS(clone) &&
 			 (req.data.args[0] & (uint64_t)CLONE_NEW_ANY))
-			report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with namespace "
+			vreport(quiet,  "%s[%u] %s: forbidden syscall clone (%d) with namespace "
 			       "flags 0x%llx (new namespaces are never allowed)", comm, req.pid, verb,
 			       nr, (unsigned long long)req.data.args[0]);
 		else if (by_args || nr == SCMP_SYS(fork) || nr == SCMP_SYS(vfork))
-			report(LOG_WARNING, "%s[%u] %s: forbidden new process: %s (%d); to allow "
+			vreport(quiet,  "%s[%u] %s: forbidden new process: %s (%d); to allow "
 			       "it add \"fork = yes\" to [syscalls] %s", comm, req.pid, verb, sys, nr,
 			       where);
 		else if (in_range && plan->denied[nr])
-			report(LOG_WARNING, "%s[%u] %s: forbidden syscall %s (%d); it is denied by "
+			vreport(quiet,  "%s[%u] %s: forbidden syscall %s (%d); it is denied by "
 			       "a \"deny\" line in [syscalls] %s", comm, req.pid, verb, sys, nr, where);
 		else
-			report(LOG_WARNING, "%s[%u] %s: forbidden syscall %s (%d); to allow it add "
+			vreport(quiet,  "%s[%u] %s: forbidden syscall %s (%d); to allow it add "
 			       "\"allow = %s\" to [syscalls] %s", comm, req.pid, verb, sys, nr, sys,
 			       where);
 		if (stop)
@@ -819,7 +909,10 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	free(where);
 	free(name);
 	if (kill_all) {
-		kill((pid_t)req.pid, SIGKILL);
+		/* The caller is blocked in this very call while its notification
+		 * is pending, so its pid cannot have been reused yet. */
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) == 0)
+			kill((pid_t)req.pid, SIGKILL);
 		return true;
 	}
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);

@@ -160,6 +160,14 @@ int main(int argc, char **argv)
 		return result(op[4] == 'c' ? connect(fd, (struct sockaddr *)&a, sizeof(a))
 					   : bind(fd, (struct sockaddr *)&a, sizeof(a)));
 	}
+	if (strcmp(op, "tcp-fastopen") == 0) { /* connect inside sendto(), TFO */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return result(-1);
+		struct sockaddr_in a = loopback(arg);
+		ssize_t n = sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&a, sizeof(a));
+		return result(n < 0 ? -1 : 0);
+	}
 	if (strcmp(op, "udp-send") == 0) {
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
 		if (fd < 0)

@@ -69,6 +69,7 @@ is "outside: TCP connect works" ok "$(as_user "$TS" tcp-connect "$P_OPEN")"
 is "outside: UDP send works" ok "$(as_user "$TS" udp-send "$P_OPEN")"
 is "outside: netlink works" ok "$(as_user "$TS" netlink)"
 is "outside: pathname unix connect works" ok "$(as_user "$TS" unix-connect "$T/s/sock")"
+is "outside: TCP Fast Open works (control)" ok "$(as_user "$TS" tcp-fastopen "$P_SHUT")"
 is "outside: abstract unix connect works" ok "$(as_user "$TS" abstract-connect "$ABSTRACT")"
 is "outside: signalling a process of the same user works" ok "$(as_user "$TS" kill "$OUTSIDER")"
 
@@ -83,6 +84,11 @@ for abi in "${abis[@]}"; do
 			"$(t "$abi" --net tcp --tcp-connect "$P_OPEN" -- "$TS" tcp-connect "$P_OPEN")"
 		is "$A --net tcp: connect to another listening port is refused" EACCES \
 			"$(t "$abi" --net tcp --tcp-connect "$P_OPEN" -- "$TS" tcp-connect "$P_SHUT")"
+		is "$A --net tcp: TCP Fast Open to another port is refused (EOPNOTSUPP)" "errno 95" \
+			"$(t "$abi" --net tcp --tcp-connect "$P_OPEN" -- "$TS" tcp-fastopen "$P_SHUT")"
+		like "$A and reported" "sendto with MSG_FASTOPEN" "$(cat "$T/err")"
+		is "$A --net tcp: unix sockets are refused unless allowed" EACCES \
+			"$(t "$abi" --net tcp --tcp-connect "$P_OPEN" -- "$TS" unix-connect "$T/s/sock")"
 		is "$A --net tcp: a port range grants its ports" ok \
 			"$(t "$abi" --net tcp --tcp-connect "$((P_OPEN - 1))-$P_OPEN" -- "$TS" tcp-connect "$P_OPEN")"
 		is "$A --net tcp: bind of a granted port works" ok \

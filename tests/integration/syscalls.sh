@@ -172,6 +172,9 @@ is "and the policy is still enforced" 159 "$rc"
 cached kill
 ok "a policy that allows keyring calls runs" lj -p "$T/keyring.ini" --rox "$T/bin" -- "$TS" kill-self
 fails "and afterwards no old entry is trusted (its key is gone)" cached kill
+out=$(lj -p "$T/keyring.ini" --rox "$T/bin" --rw "$T/cache" -- "$TS" kill-self 2>&1)
+is "a policy that allows keyring calls and may write the cache is refused" 125 $?
+like "and says why" "could forge cached filters for later runs" "$out"
 unset XDG_CACHE_HOME
 
 # -- profile errors -------------------------------------------------------------------------
