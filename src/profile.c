@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,7 +474,12 @@ static void load_file(struct load *ld, const char *path, const char *from_file,
 {
 	struct policy *p = ld->p;
 	const char *label = policy_label(p, path);
-	FILE *fp = fopen(path, "re");
+	/* O_NONBLOCK: a FIFO named as a profile must not hang us before the
+	 * regular-file check below. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	FILE *fp = fd < 0 ? NULL : fdopen(fd, "r");
+	if (fd >= 0 && !fp)
+		close(fd);
 	if (!fp) {
 		if (from_file)
 			errlist_add(ld->el, from_file, from_line, "cannot read %s: %s",

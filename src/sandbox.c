@@ -84,6 +84,10 @@ noreturn void sandbox_exec(const struct sandbox *sb)
 	execve(sb->path, sb->argv, sb->envp);
 
 	int err = errno;
+	/* The program was found before the fork: ENOENT now means its #!
+	 * interpreter or ELF loader is missing, which is 126, as for a shell. */
+	if (err == ENOENT && access(sb->path, F_OK) == 0)
+		fail(126, xasprintf("%s: bad interpreter or loader: %s", sb->path, strerror(err)));
 	if (err == ENOENT)
 		fail(127, xasprintf("%s: %s", sb->path, strerror(err)));
 	if (err == EACCES)

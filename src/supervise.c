@@ -19,7 +19,7 @@
 #include "report.h"
 
 /* Signals a person or a service manager sends to stop or poke a job. */
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
 
 static void watched_set(sigset_t *set)
 {
@@ -71,6 +71,7 @@ struct supervisor {
 	watch_fn fn[MAX_WATCHES];
 	struct seccomp_plan *seccomp;
 	bool sigsys; /* a forbidden syscall ended the sandbox */
+	bool failed; /* the supervisor could not go on: exit 125 */
 };
 
 static void watch(struct supervisor *sv, int fd, watch_fn fn)
@@ -186,8 +187,19 @@ static void on_seccomp(struct supervisor *sv, int fd)
 static void wait_for(struct supervisor *sv)
 {
 	while (!sv->done) {
-		if (poll(sv->pfd, sv->n_watch, -1) < 0)
-			continue; /* EINTR from a stop/continue */
+		if (poll(sv->pfd, sv->n_watch, -1) < 0) {
+			if (errno == EINTR)
+				continue; /* a stop/continue */
+			/* Something changed our limits or state under us: give
+			 * up on the sandbox rather than spin without watching. */
+			diag_error("cannot watch the sandbox any more (poll: %s): ending it",
+				   strerror(errno));
+			kill(sv->child, SIGKILL);
+			sweep(sv);
+			sv->failed = true;
+			sv->done = true;
+			return;
+		}
 		for (size_t i = 0; i < sv->n_watch && !sv->done; i++)
 			if (sv->pfd[i].revents)
 				sv->fn[i](sv, sv->pfd[i].fd);
@@ -343,7 +355,8 @@ int supervise(struct sandbox *sb)
 		close(listener);
 	close_fd(&sv.timer_fd);
 	int wstatus = sv.wstatus;
-	int status = sv.timed_out ? EXIT_TIMEOUT
+	int status = sv.failed	  ? 125
+		     : sv.timed_out ? EXIT_TIMEOUT
 		     : sv.sigsys  ? 128 + SIGSYS
 				  : exit_status(wstatus);
 	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&

@@ -346,9 +346,27 @@ static void fastopen_rules(struct build *b, const struct seccomp_plan *plan)
 	}
 }
 
-/* The calls whose arguments decide: sockets, ioctl, clone. */
+/* prlimit64 on any process but itself (pid 0) would let the sandbox
+ * change the limits of landjail's supervisor and starve it (Landlock does
+ * not govern prlimit): only pid 0. */
+static void prlimit_rules(struct build *b, const struct seccomp_plan *plan, uint32_t hard)
+{
+	int nr = SCMP_SYS(prlimit64);
+	if (!plan->permitted[nr])
+		return;
+	static const uint64_t self[] = { 0 };
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, hard, nr, 0, self, 1, &none, 0);
+	if (plan->allowlist) {
+		struct scmp_arg_cmp c = eq32(0, 0);
+		rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	}
+}
+
+/* The calls whose arguments decide: sockets, ioctl, clone, prlimit. */
 static void argument_rules(struct build *b, const struct seccomp_plan *plan, uint32_t hard)
 {
+	prlimit_rules(b, plan, hard);
 	if (plan->tcp)
 		fastopen_rules(b, plan);
 	int nr_socket = SCMP_SYS(socket), nr_pair = SCMP_SYS(socketpair);
@@ -432,7 +450,8 @@ static int build_ctx(const struct policy *p, struct seccomp_plan *plan, scmp_fil
 		return rc;
 	}
 	static const char *const by_args[] = { "socket", "socketpair", "ioctl", "clone",
-					       "clone3", "fork", "vfork", "truncate", "utimensat" };
+					       "clone3", "fork", "vfork", "truncate", "utimensat",
+					       "prlimit64" };
 	unsigned char special[SECCOMP_MAX_NR] = { 0 };
 	for (size_t i = 0; i < ARRAY_SIZE(by_args); i++)
 		special[seccomp_syscall_resolve_name(by_args[i])] = 1;
@@ -878,7 +897,11 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 		bool log_only = !hard && p->sys.dflt == SYS_LOG;
 		const char *verb = stop ? "was stopped" : log_only ? "was allowed (default = log)"
 								  : "was denied";
-		if (by_args && nr == SCMP_SYS(ioctl))
+		if (by_args && nr == SCMP_SYS(prlimit64))
+			vreport(quiet, "%s[%u] %s: forbidden prlimit64 on process %lld: a sandboxed "
+				"program may change only its own limits", comm, req.pid, verb,
+				(long long)(int32_t)(req.data.args[0] & LOW32));
+		else if (by_args && nr == SCMP_SYS(ioctl))
 			vreport(quiet,  "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 			       "input injection is never allowed)", comm, req.pid, verb,
 			       (req.data.args[1] & LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX",

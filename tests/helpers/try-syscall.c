@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -233,6 +234,14 @@ int main(int argc, char **argv)
 		if (pid == 0)
 			_exit(0);
 		return result(pid);
+	}
+	if (strcmp(op, "prlimit-parent") == 0) { /* starve the supervisor of fds */
+		struct rlimit one = { 1, 1 };
+		return result(prlimit(getppid(), RLIMIT_NOFILE, &one, NULL));
+	}
+	if (strcmp(op, "prlimit-self") == 0) {
+		struct rlimit r;
+		return result(prlimit(0, RLIMIT_NOFILE, NULL, &r));
 	}
 	if (strcmp(op, "rawfork") == 0) { /* the fork system call itself, not clone */
 		long pid = syscall(SYS_fork);

@@ -2,7 +2,7 @@
 # Exit statuses, signals and the supervisor.
 . "$SRCDIR/tests/lib.sh"
 
-plan 20
+plan 21
 
 run() { lj --rox /usr "$@" >/dev/null 2>&1; echo $?; }
 
@@ -21,6 +21,9 @@ chmod 755 "$T/notgranted"
 is "a command the policy cannot execute is 126" 126 "$(run -- "$T/notgranted")"
 out=$(lj --rox /usr -- "$T/notgranted" 2>&1)
 like "and the message says what to add" "does not allow executing $T/notgranted: add \"--rox $T/notgranted\"" "$out"
+printf '#!/nonexistent/interpreter\n' >"$T/badint"
+chmod 755 "$T/badint"
+is "a script whose interpreter is missing is 126, as in a shell" 126 "$(run --rox "$T" -- "$T/badint")"
 is "no command is 125" 125 "$(run)"
 is "an unknown option is 125" 125 "$(run --no-such-option -- true)"
 is "--version is 0" 0 "$(run --version)"

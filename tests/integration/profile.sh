@@ -2,7 +2,7 @@
 # Profiles end to end: golden error messages, lookup, trust, --check.
 . "$SRCDIR/tests/lib.sh"
 
-plan 20
+plan 21
 
 # Golden fixtures: every bad profile gives exactly its file:line messages
 # and exit 125.  They run from a copy, as the test user, by relative path.
@@ -21,6 +21,11 @@ mkuserdir "$T/w"
 out=$(lj -p "$T/bad/typo-key.ini" --rw "$T/w" -- /usr/bin/touch "$T/w/ran" 2>&1)
 is "a bad profile gives 125 when running too" 125 $?
 fails "and the command did not run" test -e "$T/w/ran"
+
+# A FIFO given as a profile is refused at once, not read (which would hang).
+mkfifo "$T/fifo.ini"
+out=$(timeout 10 "$LANDJAIL" --check "$T/fifo.ini" 2>&1)
+is "a FIFO as a profile: exit 125 without hanging" 125 $?
 
 # Lookup by bare name in $XDG_CONFIG_HOME/landjail/profiles.
 install_profile "$SRCDIR/profiles/base-dynamic.ini"

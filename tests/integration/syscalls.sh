@@ -97,6 +97,9 @@ for abi in "${abis[@]}"; do
 	like "$A and the report says how to allow it" 'add "fork = yes"' "$(cat "$T/err")"
 	is "$A allowlist without fork = yes: threads work" ok "$(t "$abi" -p "$T/nofork.ini" -- "$TS" thread)"
 	is "$A fork = yes: fork works" ok "$(t "$abi" -p "$T/fork.ini" -- "$TS" fork)"
+	is "$A prlimit on itself works" ok "$(t "$abi" -- "$TS" prlimit-self)"
+	is "$A prlimit on the supervisor is refused" EPERM "$(t "$abi" -- "$TS" prlimit-parent)"
+	like "$A and reported" "forbidden prlimit64 on process" "$(cat "$T/err")"
 	is "$A fork = yes without @process: the fork system call itself works" ok \
 		"$(t "$abi" -p "$T/forkonly.ini" -- "$TS" rawfork)"
 	# -- truncate ------------------------------------------------------------------------
