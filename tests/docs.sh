@@ -44,22 +44,7 @@ mapfile -t groups < <(grep -oE '^\s*\{ "@[a-z-]+"' "$SRCDIR/src/syscall_groups.c
 
 # ---- the plan ----------------------------------------------------------------
 
-n=0
-failed=0
-
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	if [ $# -gt 1 ] && [ -n "$2" ]; then
-		printf '%s\n' "$2" | sed 's/^/#   /'
-	fi
-}
+. "$SRCDIR/tests/tap.sh"
 
 # check DESCRIPTION FILE ERE: passes when a line of FILE matches ERE.
 check() {

@@ -20,22 +20,7 @@ set -u
 : "${SRCDIR:?SRCDIR must point at the source tree}"
 export LC_ALL=C
 
-n=0
-failed=0
-pass() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$SRCDIR/tests/tap.sh"
 # check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
 check() {
 	local desc=$1 out
