@@ -168,3 +168,36 @@ app1 = b'\xff\xe1' + struct.pack('>H', len(payload) + 2) + payload
 open(dst, 'wb').write(data[:2] + app1 + data[2:])
 PY
 }
+
+# profile NAME LINES...: $T/NAME.ini, a profile with these lines.
+profile() {
+	local name=$1
+	shift
+	printf '[profile]\nversion = 1\n' >"$T/$name.ini"
+	printf '%s\n' "$@" >>"$T/$name.ini"
+	chmod 0644 "$T/$name.ini"
+}
+
+# t ABI ARGS... -- PROGRAM...: run landjail as the test user with the
+# Landlock ABI capped to ABI (test builds; empty: the kernel's) and
+# $T/bin executable; stdout is printed, stderr lands in $T/err and
+# landjail's status in $rc.
+t() {
+	local abi=$1
+	shift
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --rox "$T/bin" "$@" 2>"$T/err")
+	rc=$?
+	printf '%s\n' "$out"
+}
+
+# set_abis: $native, and $abis: the native Landlock ABI plus, in builds
+# with test hooks, the lower ABIs 2, 3, 5 and 6 that have their own code.
+set_abis() {
+	native=$("$LANDJAIL" --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
+	abis=("$native")
+	if [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ]; then
+		for a in 2 3 5 6; do [ "$a" -lt "$native" ] && abis+=("$a"); done
+	else
+		echo "# this build has no test hooks: only the native ABI $native is tested"
+	fi
+}

@@ -38,31 +38,10 @@ trap 'exit 1' TERM INT # a timeout must not leave the listeners behind
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
-profile() { # NAME LINES...
-	local name=$1; shift
-	printf '[profile]\nversion = 1\n' >"$T/$name.ini"
-	printf '%s\n' "$@" >>"$T/$name.ini"
-	chmod 0644 "$T/$name.ini"
-}
 profile unix '[network]' 'mode = none' 'unix = allow'
 profile isolated '[network]' 'mode = none' 'isolation = required'
 
-# t ABI ARGS... -- OP [ARG]: the helper's verdict inside landjail (stdout),
-# landjail's messages in $T/err, landjail's status in $rc.
-t() {
-	local abi=$1; shift
-	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --rox "$T/bin" "$@" 2>"$T/err")
-	rc=$?
-	printf '%s\n' "$out"
-}
-
-native=$("$LANDJAIL" --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
-abis=("$native")
-if [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ]; then
-	for a in 2 3 5 6; do [ "$a" -lt "$native" ] && abis+=("$a"); done
-else
-	echo "# this build has no test hooks: only the native ABI $native is tested"
-fi
+set_abis
 
 # Controls outside the sandbox: everything below works without landjail.
 is "outside: TCP connect works" ok "$(as_user "$TS" tcp-connect "$P_OPEN")"

@@ -12,12 +12,6 @@ TS=$T/bin/try-syscall
 mkuserdir "$T/rw"
 mkuserdir "$T/outside"
 
-profile() { # NAME LINES...
-	local name=$1; shift
-	printf '[profile]\nversion = 1\n' >"$T/$name.ini"
-	printf '%s\n' "$@" >>"$T/$name.ini"
-	chmod 0644 "$T/$name.ini"
-}
 # What the static helper needs, without msync.
 BASE='allow = @default @basic-io @file-read @signal @io-event madvise'
 profile kill '[syscalls]' 'default = kill' "$BASE"
@@ -32,18 +26,7 @@ profile chmod '[syscalls]' 'allow = chmod'
 profile ioctl '[syscalls]' 'default = kill' "$BASE" 'allow = ioctl @process @threads' \
 	'fork = yes' '[filesystem]' 'dev = /dev/ptmx /dev/pts'
 
-t() {
-	local abi=$1; shift
-	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --rox "$T/bin" "$@" 2>"$T/err")
-	rc=$?
-	printf '%s\n' "$out"
-}
-
-native=$("$LANDJAIL" --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
-abis=("$native")
-if [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ]; then
-	for a in 2 3 5 6; do [ "$a" -lt "$native" ] && abis+=("$a"); done
-fi
+set_abis
 
 # Controls outside the sandbox.
 is "outside: io_uring_setup works" ok "$(as_user "$TS" io_uring_setup)"
