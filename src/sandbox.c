@@ -76,6 +76,11 @@ noreturn void sandbox_exec(const struct sandbox *sb)
 	    landlock_enter(sb->policy, sb->landlock_abi, sb->ruleset_fd, &msg) < 0)
 		fail(125, msg);
 
+	/* Below Landlock ABI 6 nothing else keeps the program from signalling
+	 * landjail itself (and so escaping the timeout). */
+	if (guard_enter(&sb->guard) < 0)
+		fail(125, xasprintf("cannot protect the supervisor: %s", strerror(errno)));
+
 	/* Syscall filter, last: from here on only what the filter allows
 	 * (the listener handover and execve) happens before the program. */
 	if (sb->seccomp && seccomp_enter(sb->seccomp, &msg) < 0)

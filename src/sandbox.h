@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "ns.h"
+#include "guard.h"
 #include "policy.h"
 
 struct sandbox {
@@ -22,6 +23,7 @@ struct sandbox {
 	pid_t supervisor;  /* the parent's pid, to notice its early death */
 	struct ns_plan *ns; /* the namespace backend's plan, or NULL */
 	struct seccomp_plan *seccomp; /* compiled by the parent, or NULL */
+	struct guard guard;  /* the supervisor's protection below ABI 6 */
 	const int *keep_fds; /* --keep-fd, sorted: inherited besides 0-2 */
 	size_t n_keep_fds;
 	bool keep_session; /* --keep-session: stay in the caller's session */

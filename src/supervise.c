@@ -1,5 +1,7 @@
 #include "supervise.h"
 
+#define LANDLOCK_ABI_SCOPE_SIGNAL 6
+
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -304,6 +306,9 @@ int supervise(struct sandbox *sb)
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
 	sb->supervisor = getpid();
+	/* Landlock scopes signals from ABI 6; below, a small filter does. */
+	if (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL)
+		guard_build(&sb->guard, sb->supervisor, getpgrp(), sb->keep_session);
 	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

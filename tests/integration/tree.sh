@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 30
+plan 35
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -62,6 +62,23 @@ out=$(lj --rox /usr --rw /dev/null --rw "$T/w" -- sh -c \
 is "the main process exits normally (status 0)" 0 $?
 like "control: the daemon was running when it exited" "^running" "$out"
 fails "the daemon is gone when landjail returns" alive "$(cat "$T/w/d2")"
+
+# ---- the program cannot kill landjail to escape the timeout ---------------------
+# From Landlock ABI 6 signal scoping stops it; below, the supervisor guard
+# (a small seccomp filter) does; both are tried here, ABI 5 through the
+# test hook.
+for abi in "" 5; do
+	label=${abi:+ at ABI $abi}
+	rm -f "$T/w/esc"
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --timeout 2 --rox /usr --rw /dev/null --rw "$T/w" -- \
+		sh -c "sleep 30 </dev/null >/dev/null 2>&1 & echo \$! >$T/w/esc; kill -KILL \$PPID; sleep 30" 2>&1)
+	is "a program that kills its supervisor$label still times out (124)" 124 $?
+	like "...its kill was refused" "Operation not permitted" "$out"
+	esc=$(cat "$T/w/esc" 2>/dev/null || echo 0)
+	alive "$esc" && kill -KILL "$esc"
+done
+out=$(LANDJAIL_TEST_LANDLOCK_ABI=5 lj --rox /usr -- sh -c 'kill -KILL -1' 2>&1)
+like "at ABI 5, kill -1 (every process of the user) is refused" "Operation not permitted" "$out"
 
 # ---- landjail itself SIGKILLed: the documented behaviour -----------------------
 # landjail(1): the program dies (parent-death signal); what it started
