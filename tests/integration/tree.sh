@@ -67,8 +67,16 @@ fails "the daemon is gone when landjail returns" alive "$(cat "$T/w/d2")"
 # From Landlock ABI 6 signal scoping stops it; below, the supervisor guard
 # (a small seccomp filter) does; both are tried here, ABI 5 through the
 # test hook.
+hooks=no
+[ "$(LANDJAIL_TEST_LANDLOCK_ABI=5 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 5 ] && hooks=yes
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1"; }
 for abi in "" 5; do
 	label=${abi:+ at ABI $abi}
+	if [ -n "$abi" ] && [ "$hooks" = no ]; then
+		skip "ABI $abi: this build has no test hooks to cap the Landlock ABI"
+		skip "ABI $abi: this build has no test hooks to cap the Landlock ABI"
+		continue
+	fi
 	rm -f "$T/w/esc"
 	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj --timeout 2 --rox /usr --rw /dev/null --rw "$T/w" -- \
 		sh -c "sleep 30 </dev/null >/dev/null 2>&1 & echo \$! >$T/w/esc; kill -KILL \$PPID; sleep 30" 2>&1)
@@ -77,8 +85,12 @@ for abi in "" 5; do
 	esc=$(cat "$T/w/esc" 2>/dev/null || echo 0)
 	alive "$esc" && kill -KILL "$esc"
 done
-out=$(LANDJAIL_TEST_LANDLOCK_ABI=5 lj --rox /usr -- sh -c 'kill -KILL -1' 2>&1)
-like "at ABI 5, kill -1 (every process of the user) is refused" "Operation not permitted" "$out"
+if [ "$hooks" = yes ]; then
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=5 lj --rox /usr -- sh -c 'kill -KILL -1' 2>&1)
+	like "at ABI 5, kill -1 (every process of the user) is refused" "Operation not permitted" "$out"
+else
+	skip "ABI 5: this build has no test hooks to cap the Landlock ABI"
+fi
 
 # ---- landjail itself SIGKILLed: the documented behaviour -----------------------
 # landjail(1): the program dies (parent-death signal); what it started
