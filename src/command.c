@@ -101,26 +101,23 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 }
 
 
-static bool beneath(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static bool grants_exec(const struct policy *p, const char *canon)
+/* The canonical paths of the rules that grant execute, read once: the
+ * program, its interpreter and its loader are each checked against them. */
+static void exec_dirs(const struct policy *p, struct strv *out)
 {
 	for (size_t i = 0; i < p->n_fs; i++) {
 		const struct fs_rule *r = &p->fs[i];
-		if (r->fd < 0 || !fs_access_executes(r->access))
-			continue;
-		char *rp = fd_realpath(r->fd);
-		bool ok = rp && beneath(rp, canon);
-		free(rp);
-		if (ok)
-			return true;
+		char *rp = r->fd >= 0 && fs_access_executes(r->access) ? fd_realpath(r->fd) : NULL;
+		if (rp)
+			strv_push(out, rp);
 	}
+}
+
+static bool grants_exec(const struct strv *dirs, const char *canon)
+{
+	for (size_t i = 0; i < dirs->n; i++)
+		if (path_covers(dirs->v[i], canon))
+			return true;
 	return false;
 }
 
@@ -174,12 +171,12 @@ out:
 	return interp;
 }
 
-static bool check_one(const struct policy *p, const char *path, char **hint)
+static bool check_one(const struct strv *dirs, const char *path, char **hint)
 {
 	char *canon = realpath(path, NULL);
 	if (!canon)
 		return true; /* execve will report it */
-	bool ok = grants_exec(p, canon);
+	bool ok = grants_exec(dirs, canon);
 	if (!ok) {
 		char *from = strcmp(canon, path) ? xasprintf(" (resolved from %s)", path)
 						 : xstrdup("");
@@ -195,17 +192,22 @@ static bool check_one(const struct policy *p, const char *path, char **hint)
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint)
 {
 	*hint = NULL;
-	if (!check_one(p, resolved, hint))
-		return false;
+	struct strv dirs = { 0 };
+	exec_dirs(p, &dirs);
 	/* A script's interpreter, and an ELF program's (or that interpreter's)
 	 * dynamic loader, are opened for execution by the kernel as well. */
-	char *interp = script_interpreter(resolved);
-	const char *program = interp ? interp : resolved;
-	bool ok = !interp || check_one(p, interp, hint);
-	char *loader = ok ? elf_interpreter(program) : NULL;
-	if (loader)
-		ok = check_one(p, loader, hint);
+	char *interp = NULL, *loader = NULL;
+	bool ok = check_one(&dirs, resolved, hint);
+	if (ok)
+		interp = script_interpreter(resolved);
+	if (ok && interp)
+		ok = check_one(&dirs, interp, hint);
+	if (ok)
+		loader = elf_interpreter(interp ? interp : resolved);
+	if (ok && loader)
+		ok = check_one(&dirs, loader, hint);
 	free(loader);
 	free(interp);
+	strv_free(&dirs);
 	return ok;
 }

@@ -158,23 +158,9 @@ done:
 
 /* ---- the plan, in the parent ----------------------------------------------- */
 
-/* Is a a path equal to or above b? */
-static bool path_covers(const char *a, const char *b)
-{
-	if (strcmp(a, "/") == 0)
-		return true;
-	size_t n = strlen(a);
-	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
-}
-
 static bool under_dev(const char *path)
 {
 	return path_covers("/dev", path);
-}
-
-static bool grants_write(enum fs_access a)
-{
-	return a == FS_RW || a == FS_RWX || a == FS_DEV;
 }
 
 static int by_depth(const void *x, const void *y)
@@ -227,7 +213,7 @@ void ns_plan_build(struct ns_plan *plan, const struct policy *p)
 				continue;
 			if (j < i && strcmp(o->path, r->path) == 0)
 				dup = true;
-			write |= grants_write(o->access);
+			write |= fs_access_writes(o->access);
 			exec |= fs_access_executes(o->access);
 		}
 		if (dup)

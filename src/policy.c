@@ -203,18 +203,17 @@ static void print_word(FILE *out, const char *w)
 	fputc('"', out);
 }
 
-static bool writable(enum fs_access a)
+bool fs_access_writes(enum fs_access a)
 {
 	return a == FS_RW || a == FS_RWX || a == FS_DEV;
 }
 
-/* Does the rule's directory (canonical) contain or equal dir (canonical)? */
-static bool covers(const char *rule, const char *dir)
+bool path_covers(const char *dir, const char *path)
 {
-	size_t n = strlen(rule);
-	if (strcmp(rule, "/") == 0)
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
 		return true;
-	return strncmp(rule, dir, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+	return strncmp(dir, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 
@@ -225,7 +224,7 @@ void policy_check_forbidden(const struct policy *p, struct errlist *el)
 	/* Canonical paths of the writable rules, once each: there are few. */
 	char **canon = xcalloc(p->n_fs, sizeof(*canon));
 	for (size_t i = 0; i < p->n_fs; i++)
-		if (p->fs[i].fd >= 0 && writable(p->fs[i].access))
+		if (p->fs[i].fd >= 0 && fs_access_writes(p->fs[i].access))
 			canon[i] = fd_realpath(p->fs[i].fd);
 	for (size_t f = 0; f < p->n_forbid; f++) {
 		char *dir = realpath(p->forbid[f].path, NULL);
@@ -233,7 +232,7 @@ void policy_check_forbidden(const struct policy *p, struct errlist *el)
 			continue; /* nothing there to protect on this machine */
 		for (size_t i = 0; i < p->n_fs; i++) {
 			const struct fs_rule *r = &p->fs[i];
-			if (canon[i] && covers(canon[i], dir))
+			if (canon[i] && path_covers(canon[i], dir))
 				errlist_add(el, r->at.file, r->at.line,
 					    "%s = %s would make %s writable, which %s:%u forbids "
 					    "(point it at a directory of the application's own)",

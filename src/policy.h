@@ -133,6 +133,12 @@ void policy_add_env_set(struct policy *p, const char *name, const char *value,
 /* Environment variables kept when no profile configures [environment]. */
 extern const char *const policy_default_env_keep[];
 
+/* Do the rights of an access class include writing (rw, rwx, dev)? */
+bool fs_access_writes(enum fs_access a);
+
+/* Is dir equal to path or a directory above it (both canonical)? */
+bool path_covers(const char *dir, const char *path);
+
 /* /proc/self/... names a different inode in every process: such rules are
  * opened by the sandboxed process itself, just before it restricts itself. */
 bool policy_path_per_process(const char *path);

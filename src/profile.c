@@ -46,26 +46,24 @@ struct keyctx {
 	char *linebuf;
 	size_t linecap;
 	const struct section_spec *section; /* NULL before the first header */
-	bool section_bad; /* unknown or unsupported: its keys are ignored */
+	bool section_bad; /* unknown: its keys are ignored */
 	unsigned bad_line; /* last line the reader already complained about */
 };
 
 static void key_profile(struct keyctx *k, const char *key, const char *value);
 
-/* Every section a profile may have.  A section whose handler is NULL is
- * known but not enforced by this build: using it is an error. */
+/* Every section a profile may have, with the handler of its keys. */
 static const struct section_spec {
 	const char *name;
 	section_key_fn on_key;
-	const char *unsupported; /* what it would configure */
 } section_table[] = {
-	{ "profile", key_profile, NULL },
-	{ "filesystem", filesystem_profile_key, NULL },
-	{ "environment", environment_profile_key, NULL },
-	{ "network", netpolicy_key, NULL },
-	{ "syscalls", syscalls_key, NULL },
-	{ "limits", key_limits, NULL },
-	{ "process", key_process, NULL },
+	{ "profile", key_profile },
+	{ "filesystem", filesystem_profile_key },
+	{ "environment", environment_profile_key },
+	{ "network", netpolicy_key },
+	{ "syscalls", syscalls_key },
+	{ "limits", key_limits },
+	{ "process", key_process },
 };
 
 /* A problem on the current line: "file:line: message". */
@@ -98,8 +96,6 @@ static char *known_sections(void)
 {
 	char *s = xstrdup("");
 	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
-		if (!section_table[i].on_key)
-			continue;
 		char *n = xasprintf("%s%s[%s]", s, *s ? " " : "", section_table[i].name);
 		free(s);
 		s = n;
@@ -128,11 +124,7 @@ static void on_section_header(struct keyctx *ps, char *hdr)
 		if (strcmp(sec->name, name) != 0)
 			continue;
 		ps->section = sec;
-		ps->section_bad = !sec->on_key;
-		if (!sec->on_key)
-			key_error(ps, "[%s] is not supported by this build of landjail (support "
-			     "for %s comes in a later release); refusing rather than ignoring it",
-			     name, sec->unsupported);
+		ps->section_bad = false;
 		return;
 	}
 	char *known = known_sections();

@@ -323,8 +323,16 @@ static const struct {
 
 static bool is_fastopen_call(int nr)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(fastopen_calls); i++)
-		if (nr == seccomp_syscall_resolve_name(fastopen_calls[i].name))
+	/* Resolved once: the filter build asks for every syscall number. */
+	static int nrs[ARRAY_SIZE(fastopen_calls)];
+	static bool resolved;
+	if (!resolved) {
+		for (size_t i = 0; i < ARRAY_SIZE(fastopen_calls); i++)
+			nrs[i] = seccomp_syscall_resolve_name(fastopen_calls[i].name);
+		resolved = true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(nrs); i++)
+		if (nr == nrs[i])
 			return true;
 	return false;
 }
@@ -586,20 +594,16 @@ static void filter_inputs(const struct seccomp_plan *plan, struct filter_inputs 
 	memcpy(in->denied, plan->denied, sizeof(in->denied));
 }
 
-/* A policy that lets the program use the keyring could read the cache's
- * key: it neither uses the cache nor leaves a key behind. */
 /* Does a writable rule of p cover dir (canonical)? */
 static bool writable_under_policy(const struct policy *p, const char *dir)
 {
 	bool covered = false;
 	for (size_t i = 0; i < p->n_fs && !covered; i++) {
 		const struct fs_rule *r = &p->fs[i];
-		if (r->fd < 0 || !(r->access == FS_RW || r->access == FS_RWX))
+		if (r->fd < 0 || !fs_access_writes(r->access))
 			continue;
 		char *canon = fd_realpath(r->fd);
-		size_t n = canon ? strlen(canon) : 0;
-		covered = canon && (strcmp(canon, "/") == 0 ||
-				    (strncmp(canon, dir, n) == 0 && (dir[n] == '/' || !dir[n])));
+		covered = canon && path_covers(canon, dir);
 		free(canon);
 	}
 	return covered;

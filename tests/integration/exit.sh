@@ -2,7 +2,7 @@
 # Exit statuses, signals and the supervisor.
 . "$SRCDIR/tests/lib.sh"
 
-plan 21
+plan 19
 
 run() { lj --rox /usr "$@" >/dev/null 2>&1; echo $?; }
 
@@ -39,16 +39,7 @@ for sig in TERM INT HUP; do
 	is "SIG$sig sent to landjail reaches the program" 42 $?
 done
 
-# The program dies with landjail, even when landjail is SIGKILLed.
-lj_bg --rox /usr --rw /dev/null -- sleep 30
-pid=$!
-sleep 0.3
-child=$(pgrep -P $pid sleep)
-ok "the program runs as landjail's child" test -n "$child"
-kill -KILL $pid
-wait $pid 2>/dev/null
-sleep 0.2
-fails "the program is gone after landjail was SIGKILLed" alive "$child"
+# The program dying with landjail, even SIGKILLed, is tested in tree.sh.
 
 # The program runs as the caller, not as anyone else.
 is "the program keeps the caller's uid" "$LJ_UID" "$(lj --rox /usr -- id -u)"
