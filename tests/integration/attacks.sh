@@ -5,10 +5,8 @@
 # test says so and skips.
 . "$SRCDIR/tests/lib.sh"
 
-if [ ! -x /usr/bin/convert ] || [ ! -x /usr/bin/python3 ]; then
-	echo "1..0 # SKIP needs Debian's ImageMagick and python3"
-	exit 0
-fi
+need_pkg imagemagick /usr/bin/convert
+need_pkg python3 /usr/bin/python3
 
 plan 27
 

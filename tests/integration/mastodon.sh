@@ -4,12 +4,12 @@
 # drop-in wrappers.  No false kills, and the same results.
 . "$SRCDIR/tests/lib.sh"
 
-for prog in convert identify file ffmpeg ffprobe vips vipsthumbnail gm; do
-	if [ ! -x "/usr/bin/$prog" ]; then
-		echo "1..0 # SKIP /usr/bin/$prog is not installed"
-		exit 0
-	fi
-done
+need_pkg imagemagick /usr/bin/convert /usr/bin/identify
+need_pkg file /usr/bin/file
+need_pkg ffmpeg /usr/bin/ffmpeg /usr/bin/ffprobe
+need_pkg libvips-tools /usr/bin/vips /usr/bin/vipsthumbnail
+need_pkg graphicsmagick /usr/bin/gm
+need_pkg python3 /usr/bin/python3
 
 WR=$T/wrappers
 make_wrappers "$WR"
