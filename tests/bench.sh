@@ -7,7 +7,7 @@
 set -eu
 : "${LANDJAIL:?}" "${SPAWN_FLOOR:?}" "${SRCDIR:?}"
 if ! command -v hyperfine >/dev/null; then
-	echo "bench: hyperfine is not installed (apt-get install hyperfine)"
+	echo "bench: hyperfine is not installed (Debian package hyperfine)"
 	exit 0
 fi
 T=$(mktemp -d)

@@ -51,9 +51,9 @@ bash_complete() {
 	' bash "$SRCDIR" "$LANDJAIL" "$@"
 }
 
-if [ ! -f /usr/share/bash-completion/bash_completion ]; then
+if ! have_pkg bash-completion /usr/share/bash-completion/bash_completion; then
 	for what in options profiles paths command; do
-		skip "bash completes $what" "bash-completion is not installed"
+		skip "bash completes $what" "bash-completion is not installed (Debian package bash-completion)"
 	done
 else
 	got=$(bash_complete --)
@@ -92,9 +92,9 @@ fi
 # were given: the completion logic is ours, zsh's completion system is not
 # under test.
 
-if ! command -v zsh >/dev/null 2>&1; then
+if ! have_pkg zsh zsh; then
 	for what in "options" "repeatable PATH options" "profiles" "syntax"; do
-		skip "zsh completes $what" "zsh is not installed"
+		skip "zsh completes $what" "zsh is not installed (Debian package zsh)"
 	done
 else
 	specs=$(zsh -f -c '

@@ -61,8 +61,8 @@ echo "1..$((2 + 3 + ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#
 
 for page in "$man1" "$man5"; do
 	desc="mandoc -Tlint -Wwarning $(basename "$page") is clean"
-	if ! command -v mandoc >/dev/null 2>&1; then
-		pass "$desc # SKIP mandoc is not installed"
+	if ! have_pkg mandoc mandoc; then
+		skip "$desc" "mandoc is not installed (Debian package mandoc)"
 		continue
 	fi
 	out=$(mandoc -Tlint -Wwarning "$page" 2>&1)

@@ -12,6 +12,7 @@ set -u
 LJ_TEST_USER=${LJ_TEST_USER:-root}
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
+. "$SRCDIR/tests/pkg.sh"
 
 _tap_n=0
 _tap_failed=0
@@ -68,32 +69,6 @@ like() {
 		echo "#   pattern: $2"
 		printf '%s\n' "$3" | sed 's/^/#   got: /'
 	fi
-}
-
-# need_pkg PACKAGE PROGRAM...: skip the whole test (TAP "1..0 # SKIP")
-# unless every PROGRAM (a path, or a name on PATH) exists. PACKAGE is the
-# Debian package that ships them: tests/deps.sh checks that it is in one
-# of the install lists (tests/deps/*.txt), and ./quickstart test fails on
-# the skip unless tests/skip-allow.txt lists it.
-need_pkg() {
-	local pkg=$1 prog
-	shift
-	for prog in "$@"; do
-		command -v "$prog" >/dev/null 2>&1 && continue
-		echo "1..0 # SKIP $prog is not installed (Debian package $pkg)"
-		exit 0
-	done
-}
-
-# have_pkg PACKAGE PROGRAM...: the same test for a single assertion;
-# true when every PROGRAM exists. The caller skips with a reason that
-# names PACKAGE.
-have_pkg() {
-	local prog
-	shift
-	for prog in "$@"; do
-		command -v "$prog" >/dev/null 2>&1 || return 1
-	done
 }
 
 # The uid the confined program runs as, and a wrapper to run as that user.

@@ -79,9 +79,10 @@ fi
 arch=$(dpkg --print-architecture 2>/dev/null)
 deb=$work/landjail_${deb_version#*:}_$arch.deb
 can_build_deb=yes
-for tool in dpkg-buildpackage dh lintian; do
-	command -v $tool >/dev/null 2>&1 || can_build_deb="no $tool"
-done
+have_pkg dpkg-dev dpkg-buildpackage || can_build_deb="no dpkg-buildpackage (Debian package dpkg-dev)"
+have_pkg debhelper dh || can_build_deb="no dh (Debian package debhelper)"
+have_pkg fakeroot fakeroot || can_build_deb="no fakeroot (Debian package fakeroot)"
+have_pkg lintian lintian || can_build_deb="no lintian (Debian package lintian)"
 if [ "$can_build_deb" = yes ]; then
 	if out=$("$SRCDIR/packaging/build-deb.sh" "$work" 2>&1) && [ -f "$deb" ]; then
 		pass "packaging/build-deb.sh builds $(basename "$deb"), lintian reports no error or warning"
@@ -173,19 +174,15 @@ else
 	fi
 	check "the wrapper directory is in place" test -d /usr/libexec/landjail/wrappers
 	# With the wrappers of the profile library: the issue's own example.
-	if [ -x /usr/libexec/landjail/wrappers/convert ]; then
-		check "PATH=/usr/libexec/landjail/wrappers:\$PATH convert rose: x.png" \
-			sh -c 'cd "$1" && env -i HOME=/nonexistent TMPDIR="$1" \
-				PATH=/usr/libexec/landjail/wrappers:/usr/bin:/bin convert rose: x.png &&
-				test -s x.png' sh "$work"
-	else
-		skip "PATH=/usr/libexec/landjail/wrappers:\$PATH convert rose: x.png" "no convert wrapper in the package yet"
-	fi
+	check "PATH=/usr/libexec/landjail/wrappers:\$PATH convert rose: x.png" \
+		sh -c 'cd "$1" && env -i HOME=/nonexistent TMPDIR="$1" \
+			PATH=/usr/libexec/landjail/wrappers:/usr/bin:/bin convert rose: x.png &&
+			test -s x.png' sh "$work"
 fi
 
 # ---- the RPM ---------------------------------------------------------------------
 
-if command -v rpmbuild >/dev/null 2>&1; then
+if have_pkg rpm rpmbuild; then
 	# On Debian rpmbuild cannot see the build dependencies (dpkg has them).
 	opts=
 	command -v dpkg >/dev/null 2>&1 && opts=--nodeps
@@ -199,7 +196,7 @@ if command -v rpmbuild >/dev/null 2>&1; then
 		fail "packaging/build-rpm.sh builds the RPM" "$(printf '%s\n' "$out" | tail -n 40)"
 	fi
 else
-	skip "packaging/build-rpm.sh builds the RPM" "rpmbuild is not installed"
+	skip "packaging/build-rpm.sh builds the RPM" "rpmbuild is not installed (Debian package rpm)"
 fi
 
 [ "$failed" -eq 0 ]

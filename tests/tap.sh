@@ -1,6 +1,7 @@
 # Minimal TAP reporting for the tests that do not run the sandbox as a
 # test user (docs, completion, packaging): source it, then call pass, fail
 # and skip, and end with "echo 1..$n" and "[ $failed -eq 0 ]".
+. "$SRCDIR/tests/pkg.sh"
 n=0
 failed=0
 

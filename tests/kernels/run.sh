@@ -41,10 +41,11 @@ skip_all() {
 
 [ "$(id -u)" = 0 ] || skip_all "the initramfs needs root (mknod /dev/console)"
 [ "$(uname -m)" = x86_64 ] || skip_all "the matrix boots x86_64 kernels"
-command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86 is not installed"
-command -v cpio >/dev/null || skip_all "cpio is not installed"
-[ -x /bin/busybox ] && ! ldd /bin/busybox 2>/dev/null | grep -q '=>' ||
-	skip_all "no static /bin/busybox (install busybox-static)"
+. "$SRCDIR/tests/pkg.sh"
+have_pkg qemu-system-x86 qemu-system-x86_64 || skip_all "qemu-system-x86_64 is not installed (Debian package qemu-system-x86)"
+have_pkg cpio cpio || skip_all "cpio is not installed (Debian package cpio)"
+have_pkg busybox-static /bin/busybox && ! ldd /bin/busybox 2>/dev/null | grep -q '=>' ||
+	skip_all "no static /bin/busybox (Debian package busybox-static)"
 ldd "$LANDJAIL" 2>/dev/null | grep -q '=>' &&
 	skip_all "this landjail is dynamically linked (-Dstatic=false): it cannot run in the guest"
 
