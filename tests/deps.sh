@@ -61,7 +61,9 @@ fi
 
 # ---- 4. installed ----------------------------------------------------------------------
 for pkg in $listed; do
-	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+	# (triggers-pending: another apt run is still finishing its triggers)
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+		grep -qE "install ok (installed|triggers-pending|triggers-awaited)"; then
 		pass "$pkg is installed"
 	else
 		skip "$pkg is installed" "not installed here (./quickstart test installs it)"
