@@ -123,7 +123,7 @@ fi
 
 # ---- installed -------------------------------------------------------------------
 
-smoke=11
+smoke=12
 if [ ! -f "$deb" ]; then
 	why="no .deb was built"
 elif [ "$(id -u)" != 0 ]; then
@@ -150,6 +150,11 @@ else
 	clean() { env -i PATH=/usr/bin:/bin HOME=/nonexistent "$@"; }
 	check "/usr/bin/landjail --version prints $version" \
 		sh -c '[ "$(env -i /usr/bin/landjail --version)" = "landjail $1" ]' sh "$version"
+	# The package is a distribution build: no test hook may weaken it.
+	native=$(clean landjail --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
+	capped=$(clean env LANDJAIL_TEST_LANDLOCK_ABI=2 landjail --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
+	check "the installed landjail ignores LANDJAIL_TEST_LANDLOCK_ABI (ABI $native, not 2)" \
+		test -n "$native" -a "$native" = "$capped" -a "$native" != 2
 	check "landjail --check base-dynamic finds the shipped profile" \
 		clean landjail --check base-dynamic
 	check "man -w landjail" clean man -w landjail
