@@ -55,7 +55,7 @@ check() {
 	fi
 }
 
-echo "1..$((2 + 3 + ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#keys[@]} + 1 + ${#groups[@]}))"
+echo "1..$((2 + 3 + 2 * ${#long_opts[@]} + ${#short_opts[@]} + ${#sections[@]} + ${#keys[@]} + 1 + ${#groups[@]}))"
 
 # ---- (a) mandoc lint -----------------------------------------------------------
 
@@ -101,6 +101,20 @@ for opt in "${long_opts[@]}"; do
 done
 for opt in "${short_opts[@]}"; do
 	check "landjail.1 describes -$opt" "$man1" "^\.It Fl $opt( |\$)"
+done
+
+# ---- (b2) every option in landjail.1's SYNOPSIS -------------------------------
+# As "Fl \-name", or by its short form ("Fl p", "Fl qv", "Fl h").
+
+synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$man1")
+for opt in "${long_opts[@]}"; do
+	short=$(printf '%s\n' "$help" | sed -nE "s/^ +-([A-Za-z]), --$opt( .*|\$)/\1/p" | head -n 1)
+	if grep -Eq -- "Fl \\\\-$opt([^A-Za-z0-9-]|\$)" <<<"$synopsis" ||
+		{ [ -n "$short" ] && grep -Eq -- "Fl [A-Za-z]*$short[A-Za-z]*( |\$)" <<<"$synopsis"; }; then
+		pass "landjail.1 SYNOPSIS shows --$opt"
+	else
+		fail "landjail.1 SYNOPSIS shows --$opt" "add .Op Fl \\-$opt to SYNOPSIS"
+	fi
 done
 
 # ---- (c) sections and keys in landjail.profile.5 -------------------------------
