@@ -30,6 +30,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_KEEP_FD,
 	OPT_KEEP_SESSION,
+	OPT_LEARN,
+	OPT_BASE,
+	OPT_EXPLAIN,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +59,9 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "keep-fd", required_argument, NULL, OPT_KEEP_FD },
 	{ "keep-session", no_argument, NULL, OPT_KEEP_SESSION },
+	{ "learn", required_argument, NULL, OPT_LEARN },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ 0 },
 };
 
@@ -64,6 +70,8 @@ void cli_usage(FILE *out)
 	fputs("Usage: landjail [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       landjail --check [OPTIONS] [PROFILE...]\n"
 	      "       landjail --status\n"
+	      "       landjail --learn FILE [--base NAME|PATH] [--] COMMAND [ARG...]\n"
+	      "       landjail --explain -p NAME|PATH [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
 	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
@@ -106,6 +114,14 @@ void cli_usage(FILE *out)
 	      "      --status             show what this kernel lets landjail enforce\n"
 	      "      --dump-seccomp       print the seccomp filter the policy compiles to\n"
 	      "                           (libseccomp's pseudo filter code), run nothing\n"
+	      "      --learn FILE         run COMMAND observed (ptrace, unconfined) and write\n"
+	      "                           FILE, a profile that lets it run with default = kill;\n"
+	      "                           if FILE exists, grow it by this run\n"
+	      "      --base NAME|PATH     with --learn: a profile FILE includes, whose grants\n"
+	      "                           it does not repeat (repeatable; default base-dynamic)\n"
+	      "      --explain            run COMMAND once observed, print every access the\n"
+	      "                           policy would refuse with the line that allows it,\n"
+	      "                           then run it confined and exit with its status\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose            say which backend is used and how the command ended\n"
@@ -199,6 +215,15 @@ static int process_option(struct cli *c, int opt)
 		return 0;
 	case OPT_KEEP_FD:
 		return keep_fd(c, optarg);
+	case OPT_LEARN:
+		c->learn = optarg;
+		return 0;
+	case OPT_BASE:
+		strv_push(&c->bases, xstrdup(optarg));
+		return 0;
+	case OPT_EXPLAIN:
+		c->explain = true;
+		return 0;
 	default:
 		c->keep_session = true;
 		return 0;
@@ -274,6 +299,9 @@ static int one_option(struct cli *c, int opt)
 	case OPT_TIMEOUT:
 	case OPT_KEEP_FD:
 	case OPT_KEEP_SESSION:
+	case OPT_LEARN:
+	case OPT_BASE:
+	case OPT_EXPLAIN:
 		return process_option(c, opt);
 	default:
 		fputs("Try 'landjail --help'.\n", stderr);
@@ -312,4 +340,5 @@ void cli_free(struct cli *c)
 	}
 	free(c->rules);
 	free(c->keep_fds);
+	strv_free(&c->bases);
 }
