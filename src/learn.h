@@ -73,6 +73,17 @@ void learned_grow(struct learned *l, const struct learn_obs *obs, const struct p
 		  const char *cmdline);
 void learned_print(FILE *out, const struct learned *l, const char *name);
 
+/* The directory a person would grant for reading path: its package
+ * directory beneath one of learn_package_roots (/usr/share/perl5), the
+ * file itself right in such a root or in /proc, /sys and /dev, else the
+ * directory that holds it.  out holds PATH_MAX. */
+void learn_read_root(const char *path, char *out);
+
+/* The tables behind the choices, NULL-terminated (tests keep them sound). */
+extern const char *const learn_package_roots[]; /* sorted, canonical */
+extern const char *const learn_unsafe_groups[]; /* never granted whole */
+extern const char *const learn_common_groups[]; /* granted from three calls */
+
 /* A port list with no duplicates, in order. */
 void port_add(unsigned **v, size_t *n, size_t *cap, unsigned port);
 

@@ -20,10 +20,10 @@
 /* Where the files of one installed package live: a file read beneath
  * one of these is granted with its whole package directory
  * (/usr/share/perl5, /etc/ImageMagick-6), not file by file. */
-static const char *const package_roots[] = {
+const char *const learn_package_roots[] = {
 	"/etc", "/opt", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libexec",
 	"/usr/local/etc", "/usr/local/lib", "/usr/local/share", "/usr/share", "/var/cache",
-	"/var/lib",
+	"/var/lib", NULL,
 };
 
 /* Places a learned grant is flagged in: writing them, or reading the
@@ -35,10 +35,10 @@ static const char *const shells[] = { "/usr/bin/dash", "/usr/bin/bash", "/usr/bi
 
 /* Groups learn never grants whole: each is always denied unless a profile
  * names it (DESIGN.md §6), or is too broad to stand for what was seen. */
-static const char *const unsafe_groups[] = {
+const char *const learn_unsafe_groups[] = {
 	"@clock", "@debug", "@file-metadata", "@file-system", "@io-uring", "@keyring",
 	"@module", "@mount", "@namespace", "@raw-io", "@reboot", "@sandbox", "@setuid",
-	"@swap", "@system-service",
+	"@swap", "@system-service", NULL,
 };
 /* Calls landjail denies unless allowed by name: granted with a warning. */
 static const char *const unsafe_calls[] = {
@@ -50,7 +50,7 @@ static const char *const unsafe_calls[] = {
 
 static bool in_list(const char *const *list, size_t n, const char *s)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && list[i]; i++)
 		if (strcmp(list[i], s) == 0)
 			return true;
 	return false;
@@ -93,14 +93,13 @@ static void grant_add(struct learned *l, const char *path, enum fs_access a, uin
 	l->g[l->n_g++] = (struct learn_grant){ .path = xstrdup(path), .access = a, .runs = runs };
 }
 
-/* The directory a person would grant for reading path. */
-static void read_root(const char *path, char *out)
+void learn_read_root(const char *path, char *out)
 {
 	const char *best = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(package_roots); i++)
-		if (path_covers(package_roots[i], path) &&
-		    (!best || strlen(package_roots[i]) > strlen(best)))
-			best = package_roots[i];
+	for (size_t i = 0; learn_package_roots[i]; i++)
+		if (path_covers(learn_package_roots[i], path) &&
+		    (!best || strlen(learn_package_roots[i]) > strlen(best)))
+			best = learn_package_roots[i];
 	/* /usr/lib/x86_64-linux-gnu holds packages too. */
 	char multiarch[PATH_MAX];
 	if (best && strcmp(best, "/usr/lib") == 0) {
@@ -151,7 +150,7 @@ static enum fs_access propose(const struct learn_file *f, char *out)
 	if (f->rights & TR_LIST)
 		snprintf(out, PATH_MAX, "%s", f->path);
 	else
-		read_root(f->path, out);
+		learn_read_root(f->path, out);
 	return FS_RO;
 }
 
@@ -310,7 +309,8 @@ static int cmp_str(const void *a, const void *b)
 /* What nearly every program uses: these groups fit as soon as three of
  * their calls are still to be granted, so that a profile reads as the
  * groups plus what is particular to its program. */
-static const char *const common_groups[] = { "@basic-io", "@default", "@file-read", "@signal" };
+const char *const learn_common_groups[] = { "@basic-io", "@default", "@file-read", "@signal",
+					    NULL };
 
 /* A group fits when the run used at least half of it, and two or more of
  * the calls still to be granted (a common group: three). */
@@ -324,7 +324,7 @@ static bool group_fits(const struct syscall_group *g, const struct strv *seen,
 		used += strv_contains(seen, members.v[i]);
 		wanted += strv_contains(todo, members.v[i]);
 	}
-	bool common = in_list(common_groups, ARRAY_SIZE(common_groups), g->name);
+	bool common = in_list(learn_common_groups, ARRAY_SIZE(learn_common_groups), g->name);
 	bool fits = common ? wanted >= 3 : wanted >= 2 && used * 2 >= members.n;
 	strv_free(&members);
 	return fits;
@@ -359,7 +359,7 @@ static void grow_calls(struct learned *l, const struct learn_obs *o, const struc
 			strv_push(&todo, xstrdup(seen.v[i]));
 	for (size_t i = 0; i < syscall_groups_count && todo.n; i++) {
 		const struct syscall_group *g = &syscall_groups[i];
-		if (in_list(unsafe_groups, ARRAY_SIZE(unsafe_groups), g->name) ||
+		if (in_list(learn_unsafe_groups, ARRAY_SIZE(learn_unsafe_groups), g->name) ||
 		    !group_fits(g, &seen, &todo))
 			continue;
 		struct strv members = { 0 };

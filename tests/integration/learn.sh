@@ -71,7 +71,30 @@ for f in bmp tiff webp ico ppm; do
 done
 chown -R "$LJ_UID:$LJ_UID" "$W"
 
-plan $((${#trips[@]} * 4 + 23))
+# Listeners outside the sandbox, owned by the test user, for the network
+# runs: two TCP ports and a pathname unix socket.
+P_LEARN=$((20000 + RANDOM % 20000)) P_OTHER=$((P_LEARN + 1))
+pids=()
+bg() {
+	as_user "$@" >/dev/null 2>&1 &
+	pids+=($!)
+}
+if [ "$LJ_TEST_USER" = nobody ]; then
+	bg() {
+		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
+		pids+=($!)
+	}
+fi
+bg "$T/try-syscall" serve-tcp "$P_LEARN"
+bg "$T/try-syscall" serve-tcp "$P_OTHER"
+mkuserdir "$T/s"
+bg "$T/try-syscall" serve-unix "$T/s/sock"
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' TERM INT
+for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
+sleep 0.2
+
+plan $((${#trips[@]} * 4 + 32))
 
 # no_violation DESCRIPTION STATUS: the status is 0 and $T/err names no
 # stopped or denied call.
@@ -122,6 +145,22 @@ out=$(ulj -p "$L/helper.ini" -- "$T/try-syscall" udp-send 2>&1)
 like "an unlearned socket is denied and named" 'was denied: socket\(AF_INET, SOCK_DGRAM\)' "$out"
 out=$(ulj -p "$L/helper.ini" -- "$T/try-syscall" msync 2>&1)
 like "an unlearned system call is stopped and named" 'was stopped: forbidden syscall msync .*"allow = msync"' "$out"
+
+# ---- network: what was used is granted, and no more ---------------------------------
+is "outside: TCP connect to either port works (control)" ok:ok \
+	"$(as_user "$T/try-syscall" tcp-connect "$P_LEARN"):$(as_user "$T/try-syscall" tcp-connect "$P_OTHER")"
+ulj --learn "$L/tcp.ini" -- "$T/try-syscall" tcp-connect "$P_LEARN" >/dev/null 2>&1
+like "a TCP client learns mode = tcp" '^mode = tcp$' "$(cat "$L/tcp.ini")"
+like "... with the port it connected to" "^tcp-connect = $P_LEARN\$" "$(cat "$L/tcp.ini")"
+is "... which it may connect to confined" ok "$(ulj -p "$L/tcp.ini" -- "$T/try-syscall" tcp-connect "$P_LEARN" 2>&1)"
+is "... and no other port" EACCES "$(ulj -p "$L/tcp.ini" -- "$T/try-syscall" tcp-connect "$P_OTHER" 2>/dev/null)"
+ulj --explain -p "$L/tcp.ini" -- "$T/try-syscall" tcp-connect "$P_OTHER" >/dev/null 2>"$T/err"
+like "explain: names the refused port and the line" \
+	"refused connecting to TCP port $P_OTHER: add \"tcp-connect = $P_OTHER\" to \[network\]" "$(cat "$T/err")"
+ulj --learn "$L/unix.ini" -- "$T/try-syscall" unix-connect "$T/s/sock" >/dev/null 2>"$T/err"
+like "a unix socket client learns unix = allow" '^unix = allow$' "$(cat "$L/unix.ini")"
+like "... with a warning" 'unix = allow: run 1 used a unix socket' "$(cat "$T/err")"
+is "... and connects confined" ok "$(ulj -p "$L/unix.ini" -- "$T/try-syscall" unix-connect "$T/s/sock" 2>&1)"
 
 # ---- a corpus: one profile for ten files -------------------------------------------
 learn_corpus() {
