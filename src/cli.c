@@ -309,6 +309,27 @@ static int one_option(struct cli *c, int opt)
 	}
 }
 
+/* --learn observes an unconfined run over its --base profiles: a policy
+ * option would be silently ignored there, so it is an error. */
+static bool modes_fit(const struct cli *c)
+{
+	bool policy = c->profiles.n || c->n_rules || c->net || c->tcp_connect.n ||
+		      c->tcp_bind.n || c->timeout || c->n_keep_fds;
+	bool other_mode = c->explain || c->check || c->dump_seccomp || c->status;
+	if (c->bases.n && !c->learn)
+		diag_error("--base goes with --learn");
+	else if (c->learn && (policy || other_mode))
+		diag_error("--learn takes its base profiles with --base; it does not combine "
+			   "with -p, path, network, --timeout or --keep-fd options, nor with "
+			   "another mode");
+	else if (c->explain && (c->check || c->dump_seccomp || c->status))
+		diag_error("--explain runs a command: it does not combine with --check, "
+			   "--dump-seccomp or --status");
+	else
+		return true;
+	return false;
+}
+
 int cli_parse(int argc, char **argv, struct cli *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -321,6 +342,8 @@ int cli_parse(int argc, char **argv, struct cli *c)
 		if (one_option(c, opt) < 0)
 			return -1;
 	c->command = argv + optind;
+	if (!modes_fit(c))
+		return -1;
 	if (c->check || c->dump_seccomp) {
 		for (; *c->command; c->command++)
 			strv_push(&c->profiles, xstrdup(*c->command));

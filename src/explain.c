@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,8 @@ enum { EXIT_LANDJAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
 struct explainer {
 	const struct policy *p;
+	int abi;            /* Landlock's, 0 without it */
+	int ruleset_fd;     /* the real ruleset, which confines the observed run */
 	struct grant_set gs;
 	struct seccomp_plan plan;
 	char *where;        /* "a profile of your own that includes X" */
@@ -194,13 +197,28 @@ static char *where(const struct cli *c)
 	return w;
 }
 
+/* In the observed child: the policy's own Landlock domain, so that the
+ * run the observer lets go on still cannot touch what the policy denies. */
+static bool confine(const void *arg, char **msg)
+{
+	const struct explainer *x = arg;
+	if (x->abi <= 0)
+		return true;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		*msg = xasprintf("PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return false;
+	}
+	return landlock_enter(x->p, x->abi, x->ruleset_fd, msg) == 0;
+}
+
 static int observe(const struct cli *c, struct explainer *x, const char *path)
 {
 	struct strv env = { 0 };
 	environ_build(x->p, environ, &env);
 	struct trace_ops ops = { .ctx = x, .entry = explain_entry };
 	struct trace_spec spec = { .path = path, .argv = c->command, .envp = env.v,
-				   .workdir = x->p->workdir, .quiet = true };
+				   .workdir = x->p->workdir, .quiet = true,
+				   .confine = confine, .confine_arg = x };
 	struct trace_stats stats;
 	char *msg = NULL;
 	int rc = trace_run(&spec, &ops, &stats, &msg);
@@ -227,10 +245,14 @@ int explain_main(const struct cli *c, const struct policy *p)
 	int rc = command_resolve(c->command[0], getenv("PATH"), c->path_after, &path);
 	if (rc < 0)
 		return 0; /* the confined run says "not found" or "not executable" */
-	struct explainer x = { .p = p, .where = where(c) };
 	int abi = landlock_abi();
+	struct explainer x = { .p = p, .where = where(c), .abi = abi < 0 ? 0 : abi,
+			       .ruleset_fd = -1 };
 	int status = EXIT_LANDJAIL;
-	if (seccomp_prepare(p, abi < 0 ? 0 : abi, &x.plan, &msg) < 0) {
+	if (x.abi > 0 && (x.ruleset_fd = landlock_build(p, x.abi, &msg)) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+	} else if (seccomp_prepare(p, x.abi, &x.plan, &msg) < 0) {
 		diag_error("%s", msg);
 		free(msg);
 	} else {
@@ -239,6 +261,7 @@ int explain_main(const struct cli *c, const struct policy *p)
 		grant_set_free(&x.gs);
 	}
 	seccomp_plan_free(&x.plan);
+	close_fd(&x.ruleset_fd);
 	strv_free(&x.said);
 	free(x.where);
 	free(path);

@@ -318,10 +318,15 @@ static void child_setup(const struct trace_spec *spec)
 			dup2(null, 2);
 		}
 	}
-	syscall(SYS_close_range, 3U, ~0U, 0U);
 	if (spec->workdir && chdir(spec->workdir) < 0)
 		_exit(125);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	char *msg = NULL;
+	if (spec->confine && !spec->confine(spec->confine_arg, &msg)) {
+		dprintf(2, "landjail: %s\n", msg ? msg : "cannot confine the observed run");
+		_exit(125);
+	}
+	syscall(SYS_close_range, 3U, ~0U, 0U);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		dprintf(2, "landjail: cannot trace %s: %s\n", spec->path, strerror(errno));
 		_exit(125);

@@ -76,6 +76,10 @@ struct trace_spec {
 	char *const *envp;
 	const char *workdir;   /* or NULL */
 	bool quiet;            /* the command's stdio goes to /dev/null */
+	/* Or NULL: called in the child before it execs, to confine it
+	 * (descriptors above 2 are still open); false with *msg to give up. */
+	bool (*confine)(const void *arg, char **msg);
+	const void *confine_arg;
 };
 
 /* Run spec's command to its end under observation.  Returns the command's

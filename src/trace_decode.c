@@ -112,7 +112,12 @@ static bool resolve(const struct tracee *t, int dirfd, uint64_t addr, bool follo
 	char name[PATH_MAX], base[PATH_MAX], full[PATH_MAX], link[64];
 	if (!read_string(t->tid, addr, name, sizeof(name)))
 		return false;
-	if (name[0] != '/') {
+	if (!name[0] && dirfd != AT_FDCWD) {
+		/* AT_EMPTY_PATH: the descriptor itself. */
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->tid, dirfd);
+		if (!read_link(link, full, sizeof(full)))
+			return false;
+	} else if (name[0] != '/') {
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->tid);
 		else

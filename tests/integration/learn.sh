@@ -94,7 +94,7 @@ trap 'exit 1' TERM INT
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
-plan $((${#trips[@]} * 4 + 32))
+plan $((${#trips[@]} * 4 + 35))
 
 # no_violation DESCRIPTION STATUS: the status is 0 and $T/err names no
 # stopped or denied call.
@@ -196,6 +196,12 @@ ok "exiftool.ini is under 40 lines ($lines)" test "$lines" -lt 40
 (cd "$W" && ulj -p ./exiftool.ini -- exiftool other.jpg >"$T/out" 2>"$T/err")
 no_violation "exiftool other.jpg runs confined by it, default = kill" $?
 like "... and reads it" '^File Name +: other.jpg' "$(cat "$T/out")"
+
+# --learn observes an unconfined run: a policy option would be ignored, so it is refused.
+out=$(ulj --learn "$L/never.ini" -p base-dynamic -- true 2>&1)
+is "--learn with -p is refused" 125 $?
+like "... saying to use --base" 'takes its base profiles with --base' "$out"
+ok "... and writes nothing" test ! -e "$L/never.ini"
 
 # ---- --explain ----------------------------------------------------------------------
 ulj --explain -p imagemagick-convert -- convert "$T/srv/outside.png" "$W/o.png" 2>"$T/err"
