@@ -77,6 +77,8 @@ static void learn_done(void *ctx, const struct trace_event *ev)
 		break;
 	case TE_CONNECT:
 	case TE_BIND:
+		if (ev->family == AF_UNIX && ev->path[0] && !strv_contains(&o->unix_paths, ev->path))
+			strv_push(&o->unix_paths, xstrdup(ev->path));
 		if (ev->family == AF_INET || ev->family == AF_INET6) {
 			if (ev->kind == TE_CONNECT)
 				port_add(&o->connect, &o->n_connect, &o->cap_connect, ev->port);
@@ -96,6 +98,7 @@ static void obs_free(struct learn_obs *o)
 	free(o->f);
 	free(o->connect);
 	free(o->bind);
+	strv_free(&o->unix_paths);
 }
 
 /* The base profiles: those FILE already includes, then --base, else

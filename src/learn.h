@@ -33,6 +33,7 @@ struct learn_obs {
 	int other_family;    /* another family, or a non-TCP inet socket: its number, else -1 */
 	unsigned *connect, *bind; /* TCP ports */
 	size_t n_connect, cap_connect, n_bind, cap_bind;
+	struct strv unix_paths;   /* unix sockets connected to or bound */
 	struct trace_stats stats;
 };
 

@@ -344,6 +344,25 @@ static void strv_remove_all(struct strv *from, const struct strv *what)
 		from->v[k] = NULL;
 }
 
+/* A call the base denies by name stays denied (a deny line wins over
+ * any allow): say so instead of writing an allow line that cannot work. */
+static void drop_denied(struct learned *l, struct strv *todo, const struct policy *base, int run)
+{
+	for (size_t i = 0; i < base->sys.n_rules; i++) {
+		const struct sys_rule *r = &base->sys.rules[i];
+		struct strv names = { 0 };
+		if (!r->allow)
+			expand(r->name, &names, 0);
+		for (size_t j = 0; j < names.n; j++)
+			if (strv_contains(todo, names.v[j]))
+				note(l, xasprintf("not granted: allow = %s (%s called it): %s:%u denies "
+						  "it", names.v[j], run_label(run), r->at.file,
+						  r->at.line), true);
+		strv_remove_all(todo, &names);
+		strv_free(&names);
+	}
+}
+
 static void grow_calls(struct learned *l, const struct learn_obs *o, const struct policy *base,
 		       int run)
 {
@@ -357,6 +376,7 @@ static void grow_calls(struct learned *l, const struct learn_obs *o, const struc
 	for (size_t i = 0; i < seen.n; i++)
 		if (!strv_contains(&have, seen.v[i]))
 			strv_push(&todo, xstrdup(seen.v[i]));
+	drop_denied(l, &todo, base, run);
 	for (size_t i = 0; i < syscall_groups_count && todo.n; i++) {
 		const struct syscall_group *g = &syscall_groups[i];
 		if (in_list(learn_unsafe_groups, ARRAY_SIZE(learn_unsafe_groups), g->name) ||
@@ -399,10 +419,13 @@ static void grow_net(struct learned *l, const struct learn_obs *o, const struct 
 				  run_label(run)), true);
 	if (mode > l->net_mode)
 		l->net_mode = mode;
-	if (o->unix_used && !l->unix_allow) {
+	if (o->unix_used) {
+		char *paths = strv_join(&o->unix_paths, " ");
 		l->unix_allow = true;
-		note(l, xasprintf("warning: unix = allow: %s used a unix socket; Landlock "
-				  "does not confine connecting to one", run_label(run)), true);
+		note(l, xasprintf("warning: unix = allow: %s used a unix socket%s%s; Landlock "
+				  "does not confine connecting to one", run_label(run),
+				  *paths ? " at " : "", paths), true);
+		free(paths);
 	}
 	for (size_t i = 0; i < o->n_connect; i++)
 		port_add(&l->connect, &l->n_connect, &l->cap_connect, o->connect[i]);

@@ -94,7 +94,7 @@ trap 'exit 1' TERM INT
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
-plan $((${#trips[@]} * 4 + 35))
+plan $((${#trips[@]} * 4 + 37))
 
 # no_violation DESCRIPTION STATUS: the status is 0 and $T/err names no
 # stopped or denied call.
@@ -131,6 +131,14 @@ like "a write in /tmp is not granted: a comment says which base line forbids it"
 like "... and a warning says so" 'not granted: rw = /tmp' "$(cat "$T/err")"
 fails "... so that profile cannot write there" ulj -p "$L/tmpwrite.ini" -- convert rose: "$tmpfile.png"
 rm -f "$tmpfile" "$tmpfile.png"
+
+# A call the base denies by name is not granted either.
+profile nomsync '[profile]' 'include = base-dynamic' '[syscalls]' 'deny = msync'
+ulj --learn "$L/msync.ini" --base "$T/nomsync.ini" -- "$T/try-syscall" msync >/dev/null 2>"$T/err"
+like "a call the base denies is not granted: a comment names the deny line" \
+	'^; not granted: allow = msync \(run 1 called it\): .*nomsync.ini:[0-9]+ denies it' \
+	"$(cat "$L/msync.ini")"
+fails "... and no allow line grants it" grep -Eq '^allow = .*\bmsync\b' "$L/msync.ini"
 
 # ---- outside what was learned ------------------------------------------------------
 ulj -p "$L/convert-png.ini" -- convert "$T/srv/outside.png" "$W/x.png" 2>"$T/err"
