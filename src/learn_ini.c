@@ -162,7 +162,17 @@ static void print_header(FILE *out, const struct learned *l, const char *name)
 		fprintf(out, "; %s\n", l->notes.v[i]);
 	fprintf(out, "\n[profile]\nversion = 1\ndescription = %s, learned from %zu run%s\n", name,
 		l->runs.n, l->runs.n == 1 ? "" : "s");
-	print_words(out, "include", &l->includes, NULL);
+	struct strv inc = { 0 };
+	for (size_t i = 0; i < l->includes.n; i++) {
+		char *w = word_quote(l->includes.v[i]);
+		if (w)
+			strv_push(&inc, w);
+		else
+			diag_warn("%s cannot be written in a profile line: left out",
+				  l->includes.v[i]);
+	}
+	print_words(out, "include", &inc, NULL);
+	strv_free(&inc);
 }
 
 void learned_print(FILE *out, const struct learned *l, const char *name)
