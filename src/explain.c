@@ -146,7 +146,12 @@ static int explain_call(struct explainer *x, const struct trace_event *ev)
 {
 	const struct seccomp_plan *sp = &x->plan;
 	int nr = ev->nr;
-	if (nr < 0 || nr >= SECCOMP_MAX_NR)
+	if (nr < 0) {
+		say(x, ev, xasprintf("a system call through another architecture's table (such "
+				     "as int 0x80): never allowed"));
+		return -ENOSYS;
+	}
+	if (nr >= SECCOMP_MAX_NR)
 		return 0;
 	if (strcmp(ev->sysname, "clone3") == 0)
 		return -ENOSYS; /* as the filter: libc falls back to clone */

@@ -357,8 +357,12 @@ void trace_decode(struct tracee *t, const struct __ptrace_syscall_info *si)
 		.sysname = trace_syscall_name(nr),
 	};
 #ifdef AUDIT_ARCH_NATIVE_TRACE
-	if (si->arch != AUDIT_ARCH_NATIVE_TRACE)
+	if (si->arch != AUDIT_ARCH_NATIVE_TRACE) {
+		/* Another table's numbers: nothing below applies to them. */
+		t->ev[0].nr = -1;
 		t->ev[0].sysname = "foreign-architecture call";
+		return;
+	}
 #endif
 	if (decode_paths(t, nr, a) || decode_legacy_paths(t, nr, a))
 		return;

@@ -94,7 +94,7 @@ trap 'exit 1' TERM INT
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
-plan $((${#trips[@]} * 4 + 37))
+plan $((${#trips[@]} * 4 + 38))
 
 # no_violation DESCRIPTION STATUS: the status is 0 and $T/err names no
 # stopped or denied call.
@@ -224,5 +224,9 @@ ulj --explain -p imagemagick-convert -- convert "$W/image.svg" "$W/o.png" 2>"$T/
 like "explain: a refused delegate is named by the program it tried to run" \
 	'refused execute on /usr/bin/dash \(running "sh -c .*"\): add "rox = /usr/bin/dash"' \
 	"$(cat "$T/err")"
+
+ulj --explain --rox "$T/try-syscall" -- "$T/try-syscall" int80 >/dev/null 2>"$T/err"
+like "explain: a call through the 32-bit table is named as such" \
+	"refused a system call through another architecture's table" "$(cat "$T/err")"
 
 done_testing
