@@ -25,6 +25,9 @@
 
 #define NAMES_CACHED 1024
 
+/* Beside enum trace_right, for the decoder only: open(O_CREAT). */
+#define CREATE_IF_MISSING 0x100
+
 #if defined(__x86_64__)
 #define AUDIT_ARCH_NATIVE_TRACE AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -170,12 +173,12 @@ static void file_event(struct tracee *t, int dirfd, uint64_t addr, unsigned righ
 		return;
 	struct stat st;
 	bool exists = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
+	if (rights & CREATE_IF_MISSING) /* open(O_CREAT) makes only what is not there */
+		rights = (rights & ~(unsigned)CREATE_IF_MISSING) | (exists ? 0 : TR_CREATE);
 	if (!exists && !(rights & TR_CREATE))
 		return; /* ENOENT whatever the policy */
-	if (exists && (rights & TR_CREATE) && !(rights & TR_REMOVE) && !(rights & TR_WRITE))
-		return; /* EEXIST whatever the policy */
-	if (exists && (rights & TR_CREATE) && (rights & TR_WRITE))
-		rights &= ~(unsigned)TR_CREATE; /* open(O_CREAT) of a file that is there */
+	if (exists && (rights & TR_CREATE) && !(rights & TR_REMOVE))
+		return; /* mkdir, mknod, link, symlink: EEXIST whatever the policy */
 	if (exists && S_ISDIR(st.st_mode) && (rights & TR_READ))
 		rights = (rights & ~(unsigned)TR_READ) | TR_LIST;
 	struct trace_event *ev = add(t, TE_FILE);
@@ -195,8 +198,10 @@ static unsigned open_rights(uint64_t flags)
 	case O_WRONLY: r = TR_WRITE; break;
 	default: r = TR_READ | TR_WRITE; break;
 	}
-	if (flags & O_CREAT)
-		r |= TR_CREATE | TR_WRITE * !!(flags & O_ACCMODE);
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		r |= TR_CREATE; /* EEXIST if it is there */
+	else if (flags & O_CREAT)
+		r |= CREATE_IF_MISSING;
 	if ((flags & O_TRUNC) && (flags & O_ACCMODE))
 		r |= TR_TRUNC;
 	return r;

@@ -94,7 +94,7 @@ trap 'exit 1' TERM INT
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 
-plan $((${#trips[@]} * 4 + 38))
+plan $((${#trips[@]} * 4 + 42))
 
 # no_violation DESCRIPTION STATUS: the status is 0 and $T/err names no
 # stopped or denied call.
@@ -225,6 +225,18 @@ like "explain: a refused delegate is named by the program it tried to run" \
 	'refused execute on /usr/bin/dash \(running "sh -c .*"\): add "rox = /usr/bin/dash"' \
 	"$(cat "$T/err")"
 
+# open(O_CREAT) of a file that is there creates nothing: no create right.
+PY=$(realpath /usr/bin/python3)
+creat() { printf 'import os\nos.open("%s", os.O_RDONLY | os.O_CREAT)\n' "$1"; }
+ulj --explain -p base-dynamic --rox "$PY" --ro "$W" -- python3 -c "$(creat "$W/in.png")" 2>"$T/err"
+is "explain control: open(O_CREAT) of an existing file under ro works" 0 $?
+fails "... and is not called a refused create" grep -q "create on $W/in.png" "$T/err"
+ulj --explain -p base-dynamic --rox "$PY" --ro "$W" -- python3 -c "$(creat "$W/new.png")" >/dev/null 2>"$T/err"
+like "explain: open(O_CREAT) of a new file under ro is a refused create, with the rw line" \
+	"refused read, create on $W/new.png: add \"rw = $W\"" "$(cat "$T/err")"
+ulj --explain -p base-dynamic --rox "$PY" --ro "$W" -- python3 -c "$(creat "$T/srv/outside.png")" >/dev/null 2>"$T/err"
+like "explain: open(O_CREAT) of an existing file outside is a refused read" \
+	"refused read on $T/srv/outside.png: add \"ro = $T/srv/outside.png\"" "$(cat "$T/err")"
 ulj --explain --rox "$T/try-syscall" -- "$T/try-syscall" int80 >/dev/null 2>"$T/err"
 like "explain: a call through the 32-bit table is named as such" \
 	"refused a system call through another architecture's table" "$(cat "$T/err")"
