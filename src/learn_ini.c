@@ -126,6 +126,26 @@ static void print_ports(FILE *out, const char *key, const unsigned *v, size_t n)
 	strv_free(&words);
 }
 
+/* Groups first, then calls, each in alphabetical order. */
+static int group_then_name(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	if ((x[0] == '@') != (y[0] == '@'))
+		return x[0] == '@' ? -1 : 1;
+	return strcmp(x, y);
+}
+
+static void print_sorted(FILE *out, const char *key, const struct strv *words)
+{
+	struct strv copy = { 0 };
+	for (size_t i = 0; i < words->n; i++)
+		strv_push(&copy, xstrdup(words->v[i]));
+	if (copy.n)
+		qsort(copy.v, copy.n, sizeof(*copy.v), group_then_name);
+	print_words(out, key, &copy, NULL);
+	strv_free(&copy);
+}
+
 static void print_rest(FILE *out, const struct learned *l)
 {
 	static const char *const modes[] = { "none", "tcp", "unrestricted" };
@@ -135,7 +155,7 @@ static void print_rest(FILE *out, const struct learned *l)
 	print_ports(out, "tcp-connect", l->connect, l->n_connect);
 	print_ports(out, "tcp-bind", l->bind, l->n_bind);
 	fputs("\n[syscalls]\ndefault = kill\n", out);
-	print_words(out, "allow", &l->allow, NULL);
+	print_sorted(out, "allow", &l->allow);
 	if (l->fork)
 		fputs("fork = yes\n", out);
 	fputs("\n[limits]\n; ten times the time, four times the address space and twice the\n"
