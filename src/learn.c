@@ -182,8 +182,9 @@ static void summary(const char *file, const struct learn_obs *o, int status)
 	unsigned calls = 0;
 	for (size_t i = 0; i < LEARN_MAX_CALLS; i++)
 		calls += o->calls[i];
-	diag_warn("learned %s: %zu files, %u system calls; peaks: %llu MiB of address space, "
-		  "%.2fs CPU, %.2fs, %u tasks, descriptor %d", file, o->n_f, calls,
+	if (diag_verbosity >= VERB_NORMAL)
+		fprintf(stderr, "landjail: learned %s: %zu files, %u system calls; peaks: %llu MiB of address space, "
+		  "%.2fs CPU, %.2fs, %u tasks, descriptor %d\n", file, o->n_f, calls,
 		  o->stats.peak_vm >> 20, o->stats.cpu_seconds, o->stats.wall_seconds,
 		  o->stats.peak_tasks, o->stats.peak_fd);
 	if (status)

@@ -159,8 +159,9 @@ static void print_rest(FILE *out, const struct learned *l)
 	if (l->fork)
 		fputs("fork = yes\n", out);
 	fputs("\n[limits]\n; ten times the time, four times the address space and twice the\n"
-	      "; descriptors the runs used, rounded up; no processes limit: the kernel\n"
-	      "; counts every process of the user against it\n", out);
+	      "; descriptors a run used, rounded up; a later run raises a limit only if\n"
+	      "; it came close.  No processes limit: the kernel counts every process of\n"
+	      "; the user against it\n", out);
 	for (int i = 0; i < LIMIT_KEYS; i++) {
 		if (!l->has_limit[i])
 			continue;

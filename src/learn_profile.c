@@ -452,25 +452,35 @@ static unsigned long long pow2_at_least(unsigned long long v, unsigned long long
 	return p;
 }
 
-static void raise_limit(struct learned *l, int i, unsigned long long v)
+/* Limit i becomes wanted unless it already leaves room for needed (the
+ * least headroom a run must have): a rerun that is a little slower or
+ * larger, as runs on a busy machine are, leaves the file as it was. */
+static void raise_limit(struct learned *l, int i, unsigned long long needed,
+			unsigned long long wanted)
 {
-	if (!l->has_limit[i] || l->limit[i] < v)
-		l->limit[i] = v;
+	if (l->has_limit[i] && l->limit[i] >= needed)
+		return;
+	if (!l->has_limit[i] || l->limit[i] < wanted)
+		l->limit[i] = wanted;
 	l->has_limit[i] = true;
 }
 
 /* Headroom: ten times the time, four times the address space and twice
- * the descriptors a run used, and never less than a floor that most runs
- * stay far below (so that a rerun lands on the same step). */
+ * the descriptors a run used, above a floor most runs stay far below;
+ * kept while a run uses less than a third of the time, half the address
+ * space and all but eight of the descriptors. */
 static void grow_limits(struct learned *l, const struct trace_stats *s)
 {
 	static const unsigned long long secs[] = { 10, 30, 60, 120, 300, 600, 1800, 3600 };
-	unsigned long long wall = (unsigned long long)(s->wall_seconds * 10);
-	unsigned long long cpu = (unsigned long long)(s->cpu_seconds * 10);
-	raise_limit(l, LIMIT_TIMEOUT, ladder(wall > 30 ? wall : 30, secs, ARRAY_SIZE(secs)));
-	raise_limit(l, LIMIT_CPU, ladder(cpu > 10 ? cpu : 10, secs, ARRAY_SIZE(secs)));
-	raise_limit(l, LIMIT_MEMORY, pow2_at_least(s->peak_vm * 4, 256ULL << 20));
-	raise_limit(l, LIMIT_OPEN_FILES, pow2_at_least((unsigned long long)s->peak_fd * 2 + 2, 64));
+	unsigned long long wall = (unsigned long long)(s->wall_seconds * 10) + 1;
+	unsigned long long cpu = (unsigned long long)(s->cpu_seconds * 10) + 1;
+	unsigned long long fds = (unsigned long long)s->peak_fd + 1;
+	raise_limit(l, LIMIT_TIMEOUT, wall * 3 / 10 + 1,
+		    ladder(wall > 30 ? wall : 30, secs, ARRAY_SIZE(secs)));
+	raise_limit(l, LIMIT_CPU, cpu * 3 / 10 + 1,
+		    ladder(cpu > 10 ? cpu : 10, secs, ARRAY_SIZE(secs)));
+	raise_limit(l, LIMIT_MEMORY, s->peak_vm * 2, pow2_at_least(s->peak_vm * 4, 256ULL << 20));
+	raise_limit(l, LIMIT_OPEN_FILES, fds + 8, pow2_at_least(fds * 2, 64));
 }
 
 static int run_index(struct learned *l, const char *cmdline)
