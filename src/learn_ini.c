@@ -301,8 +301,10 @@ static bool read_network(struct reader *r, const char *key, const char *value)
 				l->net_mode = i;
 		return l->net_mode >= 0;
 	}
-	if (strcmp(key, "unix") == 0)
-		return (l->unix_allow = strcmp(value, "allow") == 0) || strcmp(value, "deny") == 0;
+	if (strcmp(key, "unix") == 0) {
+		l->unix_allow = strcmp(value, "allow") == 0;
+		return l->unix_allow || strcmp(value, "deny") == 0;
+	}
 	if (strcmp(key, "tcp-connect") == 0)
 		return read_ports(r, value, &l->connect, &l->n_connect, &l->cap_connect);
 	if (strcmp(key, "tcp-bind") == 0)
@@ -332,10 +334,13 @@ static bool read_other(struct reader *r, const char *key, const char *value)
 		       (!strcmp(key, "include") && split(r, value, &l->includes));
 	if (!strcmp(s, "network"))
 		return read_network(r, key, value);
+	if (!strcmp(s, "syscalls") && !strcmp(key, "fork")) {
+		l->fork = !strcmp(value, "yes");
+		return l->fork || !strcmp(value, "no");
+	}
 	if (!strcmp(s, "syscalls"))
 		return (!strcmp(key, "default") && !strcmp(value, "kill")) ||
-		       (!strcmp(key, "allow") && split(r, value, &l->allow)) ||
-		       (!strcmp(key, "fork") && (l->fork = !strcmp(value, "yes"), true));
+		       (!strcmp(key, "allow") && split(r, value, &l->allow));
 	if (!strcmp(s, "limits"))
 		return read_limit(r, key, value);
 	return false;

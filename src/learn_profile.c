@@ -93,44 +93,48 @@ static void grant_add(struct learned *l, const char *path, enum fs_access a, uin
 	l->g[l->n_g++] = (struct learn_grant){ .path = xstrdup(path), .access = a, .runs = runs };
 }
 
-void learn_read_root(const char *path, char *out)
+/* In /proc, /sys and /dev a rule names the file itself. */
+static bool is_special(const char *path)
+{
+	return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
+	       !strncmp(path, "/sys/", 5);
+}
+
+/* The longest package root above path, or NULL; /usr/lib/<triplet>
+ * (x86_64-linux-gnu) counts as a root of its own, into root. */
+static const char *package_root(const char *path, char *root)
 {
 	const char *best = NULL;
 	for (size_t i = 0; learn_package_roots[i]; i++)
 		if (path_covers(learn_package_roots[i], path) &&
 		    (!best || strlen(learn_package_roots[i]) > strlen(best)))
 			best = learn_package_roots[i];
-	/* /usr/lib/x86_64-linux-gnu holds packages too. */
+	if (!best || strcmp(best, "/usr/lib") != 0)
+		return best;
+	const char *next = path + strlen(best) + 1, *end = strchr(next, '/');
+	if (!end || !memmem(next, (size_t)(end - next), "-linux-", 7))
+		return best;
+	snprintf(root, PATH_MAX, "%.*s", (int)(end - path), path);
+	return root;
+}
+
+void learn_read_root(const char *path, char *out)
+{
 	char multiarch[PATH_MAX];
-	if (best && strcmp(best, "/usr/lib") == 0) {
-		const char *next = path + strlen(best) + 1, *end = strchr(next, '/');
-		if (end && memmem(next, (size_t)(end - next), "-linux-", 7)) {
-			snprintf(multiarch, sizeof(multiarch), "%.*s", (int)(end - path), path);
-			best = multiarch;
-		}
-	}
-	if (!best || strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/", 5) == 0 ||
-	    strncmp(path, "/dev/", 5) == 0) {
-		/* Outside the system's package directories, the directory of the
-		 * file (a work directory); in /proc, /sys and /dev the file. */
-		if (best || !strncmp(path, "/proc/", 6) || !strncmp(path, "/sys/", 5) ||
-		    !strncmp(path, "/dev/", 5))
-			snprintf(out, PATH_MAX, "%s", path);
-		else
-			path_dirname(path, out);
+	const char *root = package_root(path, multiarch);
+	if (is_special(path)) {
+		snprintf(out, PATH_MAX, "%s", path);
 		return;
 	}
-	const char *next = path + strlen(best) + 1, *end = strchr(next, '/');
+	if (!root) {
+		path_dirname(path, out); /* a work directory, say */
+		return;
+	}
+	const char *next = path + strlen(root) + 1, *end = strchr(next, '/');
 	if (!end)
 		snprintf(out, PATH_MAX, "%s", path); /* a file right in /etc */
 	else
 		snprintf(out, PATH_MAX, "%.*s", (int)(end - path), path);
-}
-
-static bool is_special(const char *path)
-{
-	return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6) ||
-	       !strncmp(path, "/sys/", 5);
 }
 
 /* The rule a person would write for one observed file. */
