@@ -30,6 +30,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_KEEP_FD,
 	OPT_KEEP_SESSION,
+	OPT_LEARN,
+	OPT_BASE,
+	OPT_EXPLAIN,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +59,9 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "keep-fd", required_argument, NULL, OPT_KEEP_FD },
 	{ "keep-session", no_argument, NULL, OPT_KEEP_SESSION },
+	{ "learn", required_argument, NULL, OPT_LEARN },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ 0 },
 };
 
@@ -64,6 +70,8 @@ void cli_usage(FILE *out)
 	fputs("Usage: landjail [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       landjail --check [OPTIONS] [PROFILE...]\n"
 	      "       landjail --status\n"
+	      "       landjail --learn FILE [--base NAME|PATH] [--] COMMAND [ARG...]\n"
+	      "       landjail --explain -p NAME|PATH [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
 	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
@@ -106,6 +114,14 @@ void cli_usage(FILE *out)
 	      "      --status             show what this kernel lets landjail enforce\n"
 	      "      --dump-seccomp       print the seccomp filter the policy compiles to\n"
 	      "                           (libseccomp's pseudo filter code), run nothing\n"
+	      "      --learn FILE         run COMMAND observed (ptrace, unconfined) and write\n"
+	      "                           FILE, a profile that lets it run with default = kill;\n"
+	      "                           if FILE exists, grow it by this run\n"
+	      "      --base NAME|PATH     with --learn: a profile FILE includes, whose grants\n"
+	      "                           it does not repeat (repeatable; default base-dynamic)\n"
+	      "      --explain            run COMMAND once observed, print every access the\n"
+	      "                           policy would refuse with the line that allows it,\n"
+	      "                           then run it confined and exit with its status\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose            say which backend is used and how the command ended\n"
@@ -199,6 +215,15 @@ static int process_option(struct cli *c, int opt)
 		return 0;
 	case OPT_KEEP_FD:
 		return keep_fd(c, optarg);
+	case OPT_LEARN:
+		c->learn = optarg;
+		return 0;
+	case OPT_BASE:
+		strv_push(&c->bases, xstrdup(optarg));
+		return 0;
+	case OPT_EXPLAIN:
+		c->explain = true;
+		return 0;
 	default:
 		c->keep_session = true;
 		return 0;
@@ -274,11 +299,35 @@ static int one_option(struct cli *c, int opt)
 	case OPT_TIMEOUT:
 	case OPT_KEEP_FD:
 	case OPT_KEEP_SESSION:
+	case OPT_LEARN:
+	case OPT_BASE:
+	case OPT_EXPLAIN:
 		return process_option(c, opt);
 	default:
 		fputs("Try 'landjail --help'.\n", stderr);
 		return -1;
 	}
+}
+
+/* --learn observes an unconfined run over its --base profiles: a policy
+ * option would be silently ignored there, so it is an error. */
+static bool modes_fit(const struct cli *c)
+{
+	bool policy = c->profiles.n || c->n_rules || c->net || c->tcp_connect.n ||
+		      c->tcp_bind.n || c->timeout || c->n_keep_fds;
+	bool other_mode = c->explain || c->check || c->dump_seccomp || c->status;
+	if (c->bases.n && !c->learn)
+		diag_error("--base goes with --learn");
+	else if (c->learn && (policy || other_mode))
+		diag_error("--learn takes its base profiles with --base; it does not combine "
+			   "with -p, path, network, --timeout or --keep-fd options, nor with "
+			   "another mode");
+	else if (c->explain && (c->check || c->dump_seccomp || c->status))
+		diag_error("--explain runs a command: it does not combine with --check, "
+			   "--dump-seccomp or --status");
+	else
+		return true;
+	return false;
 }
 
 int cli_parse(int argc, char **argv, struct cli *c)
@@ -293,6 +342,8 @@ int cli_parse(int argc, char **argv, struct cli *c)
 		if (one_option(c, opt) < 0)
 			return -1;
 	c->command = argv + optind;
+	if (!modes_fit(c))
+		return -1;
 	if (c->check || c->dump_seccomp) {
 		for (; *c->command; c->command++)
 			strv_push(&c->profiles, xstrdup(*c->command));
@@ -312,4 +363,5 @@ void cli_free(struct cli *c)
 	}
 	free(c->rules);
 	free(c->keep_fds);
+	strv_free(&c->bases);
 }

@@ -121,8 +121,7 @@ static bool grants_exec(const struct strv *dirs, const char *canon)
 	return false;
 }
 
-/* The interpreter named on a "#!" line, or NULL. */
-static char *script_interpreter(const char *path)
+char *command_script_interpreter(const char *path)
 {
 	char line[256];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -139,9 +138,7 @@ static char *script_interpreter(const char *path)
 	return len ? xstrndup(s, len) : NULL;
 }
 
-/* The dynamic loader a 64-bit ELF program asks for (PT_INTERP), or NULL:
- * the kernel opens it for execution too, so it needs execute as well. */
-static char *elf_interpreter(const char *path)
+char *command_elf_interpreter(const char *path)
 {
 	char *interp = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -199,11 +196,11 @@ bool command_executable_under(const struct policy *p, const char *resolved, char
 	char *interp = NULL, *loader = NULL;
 	bool ok = check_one(&dirs, resolved, hint);
 	if (ok)
-		interp = script_interpreter(resolved);
+		interp = command_script_interpreter(resolved);
 	if (ok && interp)
 		ok = check_one(&dirs, interp, hint);
 	if (ok)
-		loader = elf_interpreter(interp ? interp : resolved);
+		loader = command_elf_interpreter(interp ? interp : resolved);
 	if (ok && loader)
 		ok = check_one(&dirs, loader, hint);
 	free(loader);

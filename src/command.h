@@ -19,4 +19,12 @@ int command_resolve(const char *name, const char *path_env, const char *after,
  * interpreter?  If not, *hint says what to add (malloc'd). */
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint);
 
+/* The interpreter named on a script's "#!" line, or NULL (malloc'd). */
+char *command_script_interpreter(const char *path);
+
+/* The dynamic loader a 64-bit ELF program asks for (PT_INTERP), or NULL
+ * (malloc'd): the kernel opens it for execution too, so it needs execute
+ * as well. */
+char *command_elf_interpreter(const char *path);
+
 #endif

@@ -14,6 +14,8 @@
 #include "command.h"
 #include "config.h"
 #include "environ.h"
+#include "explain.h"
+#include "learn.h"
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
@@ -287,6 +289,8 @@ int main(int argc, char **argv)
 	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;
+	} else if (c.learn) {
+		status = learn_main(&c);
 	} else {
 		struct policy p;
 		struct errlist el = { 0 };
@@ -312,7 +316,10 @@ int main(int argc, char **argv)
 			}
 		} else {
 			configure_reports(&c, &p);
-			status = run(&c, &p);
+			if (c.explain)
+				status = explain_main(&c, &p);
+			if (!status)
+				status = run(&c, &p);
 		}
 		errlist_free(&el);
 		policy_free(&p);
