@@ -19,6 +19,7 @@
 #include "config.h"
 #include "filter_cache.h"
 #include "netpolicy.h"
+#include "profile.h"
 #include "report.h"
 #include "syscall_groups.h"
 
@@ -830,11 +831,12 @@ static const char *type_name(uint64_t t)
 	return t < ARRAY_SIZE(names) && names[t] ? names[t] : "?";
 }
 
-/* "in imagemagick-convert.ini" or "of a profile". */
+/* "in imagemagick-convert.ini", the drop-in to create when that file is a
+ * shipped one, or "of a profile". */
 static char *where_default(const struct policy *p)
 {
 	if (p->sys.dflt != SYS_UNSET && p->sys.default_at.file)
-		return xasprintf("in %s", base_name(p->sys.default_at.file));
+		return profile_fix_location(p, p->sys.default_at.file);
 	return xstrdup("of a profile");
 }
 
