@@ -442,7 +442,7 @@ static void exec_rules(struct build *b, const struct seccomp_plan *plan, uint32_
 	if (other != SCMP_ACT_ALLOW) {
 		rule(b, SCMP_ACT_ALLOW, nr, 2, first);
 		const uint64_t cwd[] = { (uint64_t)(int64_t)AT_FDCWD };
-		not_in32(b, other, nr, 0, cwd, 1, NULL, 0);
+		not_in32(b, other, nr, 0, cwd, 1, first, 0); /* no conditions before */
 		struct scmp_arg_cmp flags = first[1];
 		flags.op = SCMP_CMP_NE;
 		rule(b, other, nr, 1, &flags);
