@@ -100,6 +100,25 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 	return rc;
 }
 
+char *command_path_without(const char *path_env, const char *dir)
+{
+	char *canon = realpath(dir, NULL);
+	char *out = xstrdup("");
+	for (const char *d = path_env;; d++) {
+		const char *end = strchrnul(d, ':');
+		size_t len = (size_t)(end - d);
+		if (!canon || !same_dir(d, len, canon)) {
+			char *next = xasprintf("%s%s%.*s", out, *out ? ":" : "", (int)len, d);
+			free(out);
+			out = next;
+		}
+		if (!*end)
+			break;
+		d = end;
+	}
+	free(canon);
+	return out;
+}
 
 /* The canonical paths of the rules that grant execute, read once: the
  * program, its interpreter and its loader are each checked against them. */

@@ -15,6 +15,11 @@
 int command_resolve(const char *name, const char *path_env, const char *after,
 		    char **resolved);
 
+/* path_env without the entries that are the directory dir (malloc'd):
+ * the PATH a wrapped program gets, so that a program it runs by name is
+ * the real one, not a wrapper it could not execute anyway. */
+char *command_path_without(const char *path_env, const char *dir);
+
 /* Does p grant execute on the program and, for a "#!" script, on its
  * interpreter?  If not, *hint says what to add (malloc'd). */
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint);

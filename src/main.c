@@ -222,6 +222,21 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 	return true;
 }
 
+/* --path-after DIR (the wrappers): DIR leaves the program's PATH too, so
+ * that a delegate it starts by name (gs, ffmpeg) is found where the
+ * policy can grant it, not as a wrapper script it cannot run. */
+static void drop_wrapper_dir(struct strv *env, const char *dir)
+{
+	for (size_t i = 0; i < env->n; i++) {
+		if (strncmp(env->v[i], "PATH=", 5) != 0)
+			continue;
+		char *rest = command_path_without(env->v[i] + 5, dir);
+		free(env->v[i]);
+		env->v[i] = xasprintf("PATH=%s", rest);
+		free(rest);
+	}
+}
+
 /* Everything the child needs is prepared here, in the parent: the
  * backend, the Landlock ruleset or the mount plan, the network plan, the
  * compiled seccomp filter, the environment.  Then supervise() forks. */
@@ -257,6 +272,8 @@ static int run(const struct cli *c, const struct policy *p)
 	if (!netpolicy_plan(p, sb.landlock_abi, path) || !prepare_seccomp(p, &sb))
 		goto out;
 	environ_build(p, environ, &env);
+	if (c->path_after)
+		drop_wrapper_dir(&env, c->path_after);
 	sb.envp = env.v;
 	status = supervise(&sb);
 out:

@@ -1,6 +1,7 @@
 #include "profile.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -234,7 +235,8 @@ static void key_description(struct keyctx *ps, const char *value)
 		ps->ld->p->description = xstrdup(value);
 }
 
-static char *resolve_include(struct keyctx *ps, const char *name);
+static void load_named(struct load *ld, const char *name, const char *dir,
+		       const char *from_file, unsigned from_line);
 
 static void key_log(struct keyctx *ps, const char *value)
 {
@@ -249,12 +251,8 @@ static void key_include(struct keyctx *ps, const char *value)
 	struct strv words = { 0 };
 	if (!key_words(ps, "include", value, &words))
 		return;
-	for (size_t i = 0; i < words.n; i++) {
-		char *path = resolve_include(ps, words.v[i]);
-		if (path)
-			load_file(ps->ld, path, ps->file, ps->line);
-		free(path);
-	}
+	for (size_t i = 0; i < words.n; i++)
+		load_named(ps->ld, words.v[i], ps->dir, ps->file, ps->line);
 	strv_free(&words);
 }
 
@@ -302,16 +300,55 @@ static int on_key(void *user, const char *section, const char *key, const char *
 
 /* ---- finding and opening files ------------------------------------------ */
 
-void profile_search_path(struct strv *out)
+/* The build's directory, or in test builds the one an environment
+ * variable names (tests cannot write /etc or the data directory). */
+static const char *hooked_dir(const char *dflt, const char *hook)
+{
+#ifdef LANDJAIL_TEST_HOOKS
+	const char *v = getenv(hook);
+	if (v && v[0] == '/')
+		return v;
+#else
+	(void)hook;
+#endif
+	return dflt;
+}
+
+const char *profile_etc_dir(void)
+{
+	return hooked_dir(LANDJAIL_ETC_PROFILES, "LANDJAIL_TEST_ETC_PROFILES");
+}
+
+static const char *data_dir(void)
+{
+	return hooked_dir(LANDJAIL_DATA_PROFILES, "LANDJAIL_TEST_DATA_PROFILES");
+}
+
+/* $XDG_CONFIG_HOME/landjail/profiles or ~/.config/...; NULL without either. */
+static char *user_dir(void)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
 	if (xdg && xdg[0] == '/')
-		strv_push(out, xasprintf("%s/landjail/profiles", xdg));
-	else if (home && home[0] == '/')
-		strv_push(out, xasprintf("%s/.config/landjail/profiles", home));
-	strv_push(out, xstrdup(LANDJAIL_ETC_PROFILES));
-	strv_push(out, xstrdup(LANDJAIL_DATA_PROFILES));
+		return xasprintf("%s/landjail/profiles", xdg);
+	if (home && home[0] == '/')
+		return xasprintf("%s/.config/landjail/profiles", home);
+	return NULL;
+}
+
+void profile_search_path(struct strv *out)
+{
+	char *user = user_dir();
+	if (user)
+		strv_push(out, user);
+	strv_push(out, xstrdup(profile_etc_dir()));
+	strv_push(out, xstrdup(data_dir()));
+}
+
+bool profile_is_shipped(const char *path)
+{
+	size_t n = strlen(data_dir());
+	return strncmp(path, data_dir(), n) == 0 && path[n] == '/';
 }
 
 static char *with_ini_suffix(const char *name)
@@ -332,9 +369,29 @@ static bool valid_profile_name(const char *name)
 	return true;
 }
 
-/* A bare name: the including file's directory, then the search path. */
-static char *find_profile(const char *name, const char *first_dir, struct strv *tried)
+static bool same_file(struct file_id a, struct file_id b);
+
+/* Is path one of the files being read (an include of the same name)?
+ * Its place on the stack, or -1. */
+static int being_read(const struct load *ld, const char *path)
 {
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -1;
+	struct file_id id = { st.st_dev, st.st_ino };
+	for (int i = 0; i < ld->depth; i++)
+		if (same_file(ld->stack[i], id))
+			return i;
+	return -1;
+}
+
+/* A bare name: the including file's directory, then the search path.  A
+ * file that is being read is passed over, so that a local profile may
+ * include the shipped profile of its own name. */
+static char *find_profile(const struct load *ld, const char *name, const char *first_dir,
+			  struct strv *tried, int *skipped)
+{
+	*skipped = -1;
 	char *file = with_ini_suffix(name);
 	struct strv dirs = { 0 };
 	if (first_dir)
@@ -343,9 +400,12 @@ static char *find_profile(const char *name, const char *first_dir, struct strv *
 	char *found = NULL;
 	for (size_t i = 0; i < dirs.n && !found; i++) {
 		char *cand = xasprintf("%s/%s", dirs.v[i], file);
-		if (access(cand, F_OK) == 0)
+		int busy = access(cand, F_OK) == 0 ? being_read(ld, cand) : -1;
+		if (access(cand, F_OK) == 0 && busy < 0)
 			found = cand;
 		else {
+			if (*skipped < 0)
+				*skipped = busy;
 			strv_push(tried, xstrdup(dirs.v[i]));
 			free(cand);
 		}
@@ -369,8 +429,13 @@ static char *resolve_name(struct load *ld, const char *name, const char *dir,
 		return NULL;
 	}
 	struct strv tried = { 0 };
-	char *found = find_profile(name, dir, &tried);
-	if (!found) {
+	int skipped;
+	char *found = find_profile(ld, name, dir, &tried, &skipped);
+	if (!found && skipped >= 0) {
+		errlist_add(ld->el, from_file, from_line, "include cycle: %s includes %s, "
+			    "which is already being read", ld->stack_names[ld->depth - 1],
+			    ld->stack_names[skipped]);
+	} else if (!found) {
 		char *list = strv_join(&tried, ", ");
 		errlist_add(ld->el, from_file, from_line,
 			    "profile \"%s\" not found (looked in %s)", name, list);
@@ -380,10 +445,6 @@ static char *resolve_name(struct load *ld, const char *name, const char *dir,
 	return found;
 }
 
-static char *resolve_include(struct keyctx *ps, const char *name)
-{
-	return resolve_name(ps->ld, name, ps->dir, ps->file, ps->line);
-}
 
 static char *dirname_of(const char *path)
 {
@@ -502,15 +563,100 @@ static void load_file(struct load *ld, const char *path, const char *from_file,
 	ld->done[ld->n_done++] = id;
 }
 
+/* Drop-ins sort by file name; of two with the same name the later
+ * directory's (the user's) replaces the earlier's. */
+static int by_base_name(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int c = strcmp(strrchr(x, '/'), strrchr(y, '/'));
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+static void add_dropins(struct strv *out, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+			continue;
+		/* Same name in an earlier directory: this one replaces it. */
+		for (size_t i = 0; i < out->n; i++) {
+			if (strcmp(strrchr(out->v[i], '/') + 1, e->d_name) != 0)
+				continue;
+			free(out->v[i]);
+			out->v[i] = out->v[--out->n];
+			break;
+		}
+		strv_push(out, xasprintf("%s/%s", dir, e->d_name));
+	}
+	if (d)
+		closedir(d);
+}
+
+/* NAME.d/ *.ini in /etc/landjail/profiles and the user's directory: local
+ * additions to a shipped profile that a package upgrade leaves alone. */
+static void load_dropins(struct load *ld, const char *name)
+{
+	char *base = with_ini_suffix(name);
+	base[strlen(base) - 4] = '\0';
+	struct strv files = { 0 };
+	char *dir = xasprintf("%s/%s.d", profile_etc_dir(), base);
+	add_dropins(&files, dir);
+	free(dir);
+	char *user = user_dir();
+	if (user) {
+		dir = xasprintf("%s/%s.d", user, base);
+		add_dropins(&files, dir);
+		free(dir);
+	}
+	if (files.n)
+		qsort(files.v, files.n, sizeof(*files.v), by_base_name);
+	for (size_t i = 0; i < files.n; i++)
+		load_file(ld, files.v[i], NULL, 0);
+	strv_free(&files);
+	free(user);
+	free(base);
+}
+
+/* An include or -p value: the file, then, for a bare name, its drop-ins. */
+static void load_named(struct load *ld, const char *name, const char *dir,
+		       const char *from_file, unsigned from_line)
+{
+	const char *label = from_file ? from_file : policy_label(ld->p, "command line");
+	char *path = resolve_name(ld, name, dir, label, from_line);
+	if (!path)
+		return;
+	load_file(ld, path, from_file, from_line);
+	if (!strchr(name, '/'))
+		load_dropins(ld, name);
+	free(path);
+}
+
 void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 		       struct errlist *el)
 {
 	struct load ld = { .p = p, .el = el, .lookup = lookup };
-	char *path = resolve_name(&ld, name, NULL, policy_label(p, "command line"), 0);
-	if (path)
-		load_file(&ld, path, NULL, 0);
-	free(path);
+	load_named(&ld, name, NULL, NULL, 0);
 	free(ld.done);
+}
+
+char *profile_fix_location(const struct policy *p, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	if (!profile_is_shipped(file) || !p->sources.n)
+		return xasprintf("in %s", slash ? slash + 1 : file);
+	/* A shipped file is overwritten by the next upgrade: name the drop-in
+	 * of the profile that was asked for, which is read after it. */
+	const char *top = strrchr(p->sources.v[0], '/');
+	char *name = xstrdup(top ? top + 1 : p->sources.v[0]);
+	size_t n = strlen(name);
+	if (n > 4 && strcmp(name + n - 4, ".ini") == 0)
+		name[n - 4] = '\0';
+	char *where = xasprintf("in a drop-in such as %s/%s.d/local.ini", profile_etc_dir(),
+				name);
+	free(name);
+	return where;
 }
 
 static const char *lookup_getenv(const char *name)

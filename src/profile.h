@@ -22,4 +22,14 @@ void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 /* The directories searched for a bare profile name, in order. */
 void profile_search_path(struct strv *out);
 
+/* The system directory of local profiles and drop-ins (/etc/landjail/profiles). */
+const char *profile_etc_dir(void);
+
+/* Is path a profile of the installed data directory (a shipped one)? */
+bool profile_is_shipped(const char *path);
+
+/* Where to add a line that changes what file (a profile p read) says:
+ * "in FILE", or for a shipped file, the drop-in to create.  Free it. */
+char *profile_fix_location(const struct policy *p, const char *file);
+
 #endif

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "exec_report.h"
 #include "filter_cache.h"
 #include "netpolicy.h"
+#include "profile.h"
 #include "report.h"
 #include "syscall_groups.h"
 
@@ -420,6 +422,36 @@ static void argument_rules(struct build *b, const struct seccomp_plan *plan, uin
 	rule(b, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);
 }
 
+/* With user notification, the program's own execve calls go to the
+ * supervisor, which names a target the policy does not let run
+ * (exec_report.c) and lets the call continue for Landlock to refuse.
+ * landjail's own exec of the program must not stop there: the supervisor
+ * is not listening yet.  It is the one execveat(AT_FDCWD, path, argv,
+ * envp, 0), allowed in every mode; other execveat forms are the
+ * program's, treated like execve when the profile allows execveat. */
+static void exec_rules(struct build *b, const struct seccomp_plan *plan, uint32_t hard)
+{
+	int nr = SCMP_SYS(execveat);
+	/* The kernel reads the descriptor as an int: compare the low half. */
+	struct scmp_arg_cmp first[2] = {
+		eq32(0, (uint64_t)(int64_t)AT_FDCWD),
+		{ .arg = 4, .op = SCMP_CMP_EQ, .datum_a = 0 },
+	};
+	uint32_t exec = plan->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
+	uint32_t other = plan->permitted[nr] ? exec : plan->allowlist ? b->viol : hard;
+	if (other != SCMP_ACT_ALLOW) {
+		rule(b, SCMP_ACT_ALLOW, nr, 2, first);
+		const uint64_t cwd[] = { (uint64_t)(int64_t)AT_FDCWD };
+		not_in32(b, other, nr, 0, cwd, 1, first, 0); /* no conditions before */
+		struct scmp_arg_cmp flags = first[1];
+		flags.op = SCMP_CMP_NE;
+		rule(b, other, nr, 1, &flags);
+	} else {
+		rule(b, SCMP_ACT_ALLOW, nr, 0, NULL);
+	}
+	rule(b, exec, SCMP_SYS(execve), 0, NULL);
+}
+
 static uint32_t native_action(int dflt)
 {
 	switch (dflt) {
@@ -470,6 +502,8 @@ static int build_ctx(const struct policy *p, struct seccomp_plan *plan, scmp_fil
 			continue;
 		if (plan->tcp && is_fastopen_call(nr))
 			continue; /* fastopen_rules() */
+		if (nr == SCMP_SYS(execve) || nr == SCMP_SYS(execveat))
+			continue; /* exec_rules() */
 		if (plan->allowlist && plan->permitted[nr])
 			rule(&b, SCMP_ACT_ALLOW, nr, 0, NULL);
 		else if (!plan->allowlist && plan->hard[nr])
@@ -493,6 +527,7 @@ static int build_ctx(const struct policy *p, struct seccomp_plan *plan, scmp_fil
 	if (truncate_by_seccomp && plan->permitted[SCMP_SYS(truncate)])
 		rule(&b, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(truncate), 0, NULL);
 	argument_rules(&b, plan, hard);
+	exec_rules(&b, plan, hard);
 	/* utimensat(fd, NULL, ...) is futimens(): it changes only a file the
 	 * program already opened, so only the by-path form is always denied. */
 	int nr_ut = SCMP_SYS(utimensat);
@@ -830,11 +865,12 @@ static const char *type_name(uint64_t t)
 	return t < ARRAY_SIZE(names) && names[t] ? names[t] : "?";
 }
 
-/* "in imagemagick-convert.ini" or "of a profile". */
+/* "in imagemagick-convert.ini", the drop-in to create when that file is a
+ * shipped one, or "of a profile". */
 static char *where_default(const struct policy *p)
 {
 	if (p->sys.dflt != SYS_UNSET && p->sys.default_at.file)
-		return xasprintf("in %s", base_name(p->sys.default_at.file));
+		return profile_fix_location(p, p->sys.default_at.file);
 	return xstrdup("of a profile");
 }
 
@@ -878,7 +914,17 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	bool in_range = nr >= 0 && nr < SECCOMP_MAX_NR;
 	bool kill_all = false;
 	char *where = where_default(p);
-	if (plan->tcp && is_fastopen_call(nr)) {
+	if (nr == SCMP_SYS(execve) || (nr == SCMP_SYS(execveat) && plan->permitted[nr])) {
+		bool at = nr == SCMP_SYS(execveat);
+		struct exec_call call = {
+			.pid = (pid_t)req.pid,
+			.dirfd = at ? (int)(req.data.args[0] & LOW32) : AT_FDCWD,
+			.path_addr = req.data.args[at ? 1 : 0],
+		};
+		if (!quiet)
+			exec_report(p, &call, comm);
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	} else if (plan->tcp && is_fastopen_call(nr)) {
 		vreport(quiet,  "%s[%u] was denied: %s with MSG_FASTOPEN: TCP Fast Open would "
 		       "skip the TCP port rules of network mode tcp (from %s); the program may "
 		       "connect() instead", comm, req.pid, sys, mode_origin(p));

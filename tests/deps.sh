@@ -3,7 +3,8 @@
 # for: otherwise a fresh machine skips that test and CI is green for the
 # wrong reason.  (TAP)
 #
-#   1. each list holds package names only, each once;
+#   1. each list holds package names, each once (a line "PACKAGE COMMAND"
+#      installs PACKAGE only where COMMAND is missing);
 #   2. every package a test names through need_pkg / have_pkg, or in a
 #      "(Debian package NAME)" skip reason, is in a list;
 #   3. a test that says a program "is not installed" names its package;
@@ -20,12 +21,15 @@ lists=(tests/deps/*.txt)
 mapfile -t sources < <(find tests -type f \( -name '*.sh' -o -name '*.py' -o -name '*.c' -o -name init \) \
 	! -path 'tests/deps/*' ! -name pkg.sh ! -name deps.sh | sort)
 
-listed=$(sed -e 's/#.*//' "${lists[@]}" | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+# "PACKAGE [COMMAND]" lines of every list, comments dropped.
+entries() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$@" | sed '/^[[:space:]]*$/d'; }
+listed=$(entries "${lists[@]}" | awk '{ print $1 }' | sort -u)
 
 # ---- 1. the lists ----------------------------------------------------------------
 for list in "${lists[@]}"; do
-	words=$(sed -e 's/#.*//' "$list" | tr -s ' \t' '\n' | sed '/^$/d')
-	bad=$(grep -vE '^[a-z0-9][a-z0-9+.-]+$' <<<"$words")
+	lines=$(entries "$list")
+	words=$(awk '{ print $1 }' <<<"$lines")
+	bad=$(grep -vE '^[a-z0-9][a-z0-9+.-]+([[:space:]]+[A-Za-z0-9_+.-]+)?$' <<<"$lines")
 	dups=$(sort <<<"$words" | uniq -d)
 	if [ -n "$words" ] && [ -z "$bad" ] && [ -z "$dups" ]; then
 		pass "$list: package names, each once"
@@ -60,15 +64,17 @@ else
 fi
 
 # ---- 4. installed ----------------------------------------------------------------------
-for pkg in $listed; do
+while read -r pkg cmd; do
+	if [ -n "$cmd" ] && have_prog "$cmd"; then
+		pass "$pkg: its command $cmd is here"
 	# (triggers-pending: another apt run is still finishing its triggers)
-	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+	elif dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
 		grep -qE "install ok (installed|triggers-pending|triggers-awaited)"; then
 		pass "$pkg is installed"
 	else
 		skip "$pkg is installed" "not installed here (./quickstart test installs it)"
 	fi
-done
+done < <(entries "${lists[@]}" | sort -u -k1,1)
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
