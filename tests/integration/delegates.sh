@@ -73,7 +73,8 @@ like "and the opt-in profile, in a drop-in to create" \
 is "once, though gm looked in two PATH entries" 1 "$(grep -c 'tried to run' "$T/err")"
 dropin graphicsmagick delegates.ini '[profile]' 'include = delegate-ghostscript'
 wrapped gm convert "$W/doc.pdf" "$W/gm.png" 2>"$T/err"
-is "with the drop-in, gm convert doc.pdf works confined ($(head -c 300 "$T/err"))" 0 $?
+st=$? # before the $(...) below changes $?
+is "with the drop-in, gm convert doc.pdf works confined ($(head -c 300 "$T/err"))" 0 "$st"
 is "and gives the same page" "$(pixels "$W/plain-gm.png")" "$(pixels "$W/gm.png")"
 is "with nothing reported" "" "$(cat "$T/err")"
 # The delegate runs in gm's sandbox: it may write only the work directory.
@@ -93,7 +94,8 @@ like "ImageMagick on a PDF: the refused delegate is named, with its profile" \
 	"$(cat "$T/err")"
 dropin imagemagick-convert delegates.ini '[profile]' 'include = delegate-ghostscript'
 wrapped convert "AI:$W/doc.pdf" "$W/im.png" 2>"$T/err"
-is "with delegate-ghostscript, ImageMagick converts it confined ($(head -c 300 "$T/err"))" 0 $?
+st=$? # before the $(...) below changes $?
+is "with delegate-ghostscript, ImageMagick converts it confined ($(head -c 300 "$T/err"))" 0 "$st"
 is "to the same page" "$(pixels "$W/plain-im.png")" "$(pixels "$W/im.png")"
 
 # ---- ImageMagick on a video --------------------------------------------
@@ -107,7 +109,8 @@ like "a shell-free video delegate: ffmpeg is named, with delegate-ffmpeg" \
 dropin imagemagick-convert ffmpeg.ini '[profile]' 'include = delegate-ffmpeg'
 plain env MAGICK_CONFIGURE_PATH="$W/cfg" convert "$W/video.mp4[0]" "$W/plain-frame.png"
 wrapped env MAGICK_CONFIGURE_PATH="$W/cfg" convert "$W/video.mp4[0]" "$W/frame.png" 2>"$T/err"
-is "with delegate-ffmpeg, ImageMagick reads the video's first frame confined ($(head -c 300 "$T/err"))" 0 $?
+st=$? # before the $(...) below changes $?
+is "with delegate-ffmpeg, ImageMagick reads the video's first frame confined ($(head -c 300 "$T/err"))" 0 "$st"
 is "the same frame" "$(pixels "$W/plain-frame.png")" "$(pixels "$W/frame.png")"
 
 # ---- the mechanism: the program's own execs, not landjail's ------------

@@ -102,7 +102,7 @@ no_violation() {
 	if [ "$2" = 0 ] && ! grep -Eq 'was (stopped|denied)|landjail: error' "$T/err"; then
 		is "$1" 0 0
 	else
-		is "$1 ($(head -c 600 "$T/err"))" 0 "$2"
+		is "$1 ($(head -c 600 "$T/err" | tr "\n" " "))" 0 "$2"
 	fi
 }
 
@@ -111,7 +111,8 @@ for trip in "${trips[@]}"; do
 	read -ra argv <<<"$cmd"
 	ini=$L/$name.ini
 	ulj --learn "$ini" --base "$base" -- "${argv[@]}" >"$T/plain" 2>"$T/err"
-	is "$name: --learn exits with the command's status 0 ($(head -c 300 "$T/err"))" 0 $?
+	st=$? # before the $(...) below changes $?
+	is "$name: --learn exits with the command's status 0 ($(head -c 300 "$T/err" | tr "\n" " "))" 0 "$st"
 	like "$name: the learned profile has default = kill" '^default = kill$' "$(cat "$ini" 2>&1)"
 	ulj -p "$ini" -- "${argv[@]}" >"$T/confined" 2>"$T/err"
 	no_violation "$name: runs confined by it, default = kill, no violation" $?

@@ -72,7 +72,8 @@ for img in "${images[@]}"; do
 	same "$img: identify -format %m" identify -format %m "$W/$img[0]"
 	plain convert "$W/$img[0]" -auto-orient -resize '1280x1280>' -quality 90 -strip "$W/plain-$img.png"
 	wrapped convert "$W/$img[0]" -auto-orient -resize '1280x1280>' -quality 90 -strip "$W/wrapped-$img.png" 2>"$T/err"
-	is "$img: convert -auto-orient -resize -strip exits 0 wrapped ($(head -c 300 "$T/err"))" 0 $?
+	st=$? # before the $(...) below changes $?
+	is "$img: convert -auto-orient -resize -strip exits 0 wrapped ($(head -c 300 "$T/err"))" 0 "$st"
 	is "$img: and gives the same pixels" "$(pixels "$W/plain-$img.png")" "$(pixels "$W/wrapped-$img.png")"
 done
 
@@ -86,7 +87,8 @@ same "ffprobe of a short video" ffprobe -v error -show_entries stream=codec_name
 	-of csv=p=0 "$W/video.mp4"
 plain ffmpeg -v error -i "$W/video.mp4" -vf scale=80:-2 -an "$W/plain.webm"
 wrapped ffmpeg -v error -i "$W/video.mp4" -vf scale=80:-2 -an "$W/wrapped.webm" 2>"$T/err"
-is "ffmpeg transcodes wrapped ($(head -c 300 "$T/err"))" 0 $?
+st=$? # before the $(...) below changes $?
+is "ffmpeg transcodes wrapped ($(head -c 300 "$T/err"))" 0 "$st"
 is "to the same frames" "$(plain ffmpeg -v error -i "$W/plain.webm" -f framemd5 - | grep -v '^#')" \
 	"$(plain ffmpeg -v error -i "$W/wrapped.webm" -f framemd5 - | grep -v '^#')"
 
@@ -94,7 +96,8 @@ is "to the same frames" "$(plain ffmpeg -v error -i "$W/plain.webm" -f framemd5 
 # instead, which no wrapper can confine), and GraphicsMagick.
 plain vipsthumbnail "$W/photo.jpg" --size 100 -o "$W/plain-thumb.jpg"
 wrapped vipsthumbnail "$W/photo.jpg" --size 100 -o "$W/wrapped-thumb.jpg" 2>"$T/err"
-is "vipsthumbnail works wrapped ($(head -c 300 "$T/err"))" 0 $?
+st=$? # before the $(...) below changes $?
+is "vipsthumbnail works wrapped ($(head -c 300 "$T/err"))" 0 "$st"
 is "and gives the same pixels" "$(pixels "$W/plain-thumb.jpg")" "$(pixels "$W/wrapped-thumb.jpg")"
 same "vips header" vips header "$W/image.png"
 same "gm identify" gm identify -format '%wx%h %m' "$W/image.png"
