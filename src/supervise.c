@@ -266,22 +266,18 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
 }
 
 
-/* AddressSanitizer cannot follow a child that runs on a stack of its own
- * in our memory: sanitizer builds use a plain fork. */
-#if defined(__SANITIZE_ADDRESS__)
-static pid_t start_child(struct sandbox *sb)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		sandbox_exec(sb);
-	return pid;
-}
-#else
 /* The child runs on its own stack while sharing our memory until it execs
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
- * use this stack and libc freely. */
-static char child_stack[64 * 1024] __attribute__((aligned(16), unused));
+ * use this stack and libc freely, and it can leave a failure after its
+ * filter in *sb for us to report.  The same path in every build, the
+ * sanitizer builds included: it is the one that must not hang.
+ *
+ * Nothing in the child can wait for us while we are suspended: the only
+ * call it makes between its seccomp filter and execve is the listener
+ * handover, which every filter allows (seccomp_args.c), so no
+ * notification is raised before the program runs. */
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
 static int child_main(void *arg)
 {
@@ -293,7 +289,6 @@ static pid_t start_child(struct sandbox *sb)
 	return clone(child_main, child_stack + sizeof(child_stack),
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
 }
-#endif
 
 int supervise(struct sandbox *sb)
 {
@@ -342,8 +337,6 @@ int supervise(struct sandbox *sb)
 		close_fd(&sv.timer_fd);
 		return 125;
 	}
-	/* Not getpgid() alone: after a plain fork (sanitizer builds) the child
-	 * may not have called setsid() yet. */
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
 	sv.seccomp = sb->seccomp;
@@ -364,10 +357,15 @@ int supervise(struct sandbox *sb)
 		     : sv.timed_out ? EXIT_TIMEOUT
 		     : sv.sigsys  ? 128 + SIGSYS
 				  : exit_status(wstatus);
+	if (!sv.failed && !sv.timed_out)
+		status = sandbox_late_report(sb, status);
 	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&
 	    WTERMSIG(wstatus) == SIGSYS)
 		seccomp_report_sigsys(sb->seccomp, sb->path);
-	if (WIFSIGNALED(wstatus))
+	if (sb->not_started)
+		diag_info("%s was not started: landjail failed to set up the sandbox (status %d)",
+			  sb->path, status);
+	else if (WIFSIGNALED(wstatus))
 		diag_info("%s was killed by signal %d (%s): exit status %d", sb->path,
 			  WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)), status);
 	else
