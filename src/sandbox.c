@@ -14,7 +14,7 @@
 #include "limit.h"
 
 /* Before the seccomp filter: the child may still format and print. */
-static noreturn void fail(struct sandbox *sb, int status, char *msg)
+SANDBOX_CHILD static noreturn void fail(struct sandbox *sb, int status, char *msg)
 {
 	sb->not_started = 1;
 	diag_error("%s", msg);
@@ -23,7 +23,7 @@ static noreturn void fail(struct sandbox *sb, int status, char *msg)
 
 /* After the filter the child only execs: a failure is two stores into
  * the memory it shares with the parent, and _exit (always allowed). */
-static noreturn void fail_late(struct sandbox *sb, enum sandbox_late step, int err, int status)
+SANDBOX_CHILD static noreturn void fail_late(struct sandbox *sb, enum sandbox_late step, int err, int status)
 {
 	sb->not_started = 1;
 	sb->late_err = err;
@@ -38,7 +38,7 @@ static int listener_slot(const struct sandbox *sb)
 
 /* RLIMIT_NOFILE must leave room for what the child still opens: the
  * seccomp listener, once every other descriptor is closed. */
-static void check_open_files(struct sandbox *sb)
+SANDBOX_CHILD static void check_open_files(struct sandbox *sb)
 {
 	const struct policy *p = sb->policy;
 	if (!p->limits.set[LIMIT_OPEN_FILES] || listener_slot(sb) < 0)
@@ -54,7 +54,7 @@ static void check_open_files(struct sandbox *sb)
 				p->limits.value[LIMIT_OPEN_FILES], need, need));
 }
 
-noreturn void sandbox_exec(struct sandbox *sb)
+SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 {
 	char *msg = NULL;
 

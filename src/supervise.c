@@ -279,7 +279,7 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
  * notification is raised before the program runs. */
 static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
-static int child_main(void *arg)
+SANDBOX_CHILD static int child_main(void *arg)
 {
 	sandbox_exec(arg);
 }
