@@ -108,6 +108,25 @@ is "no deny line: utimensat by path is refused (always denied)" EPERM \
 is "deny = utimensat: futimens is refused" EPERM \
 	"$(tt "" -p "$T/utimensat.ini" --rw "$T/rw" -- "$TS" futimens "$T/rw/times")"
 
+# -- the newer path-based metadata calls are always denied --------------------------
+profile newmeta '[syscalls]' 'allow = fchmodat2 setxattrat file_setattr'
+is "outside: fchmodat2 of our own file works (control)" ok "$(as_user "$TS" fchmodat2 "$T/rw/times")"
+is "fchmodat2 is refused" EPERM "$(tt "" --rw "$T/rw" -- "$TS" fchmodat2 "$T/rw/times")"
+is "allow = fchmodat2: it works" ok "$(tt "" -p "$T/newmeta.ini" --rw "$T/rw" -- "$TS" fchmodat2 "$T/rw/times")"
+for call in setxattrat file_setattr; do
+	outside=$(as_user "$TS" "$call" "$T/rw/times")
+	like "outside: $call reaches the kernel (control: $outside)" '^(ok|EINVAL|EFAULT|ENOTSUP|errno [0-9]+)$' "$outside"
+	is "$call is refused" EPERM "$(tt "" --rw "$T/rw" -- "$TS" "$call" "$T/rw/times")"
+	is "allow = $call: it reaches the kernel again" "$outside" \
+		"$(tt "" -p "$T/newmeta.ini" --rw "$T/rw" -- "$TS" "$call" "$T/rw/times")"
+done
+
+# -- --dump-seccomp prints the verdict table ------------------------------------------
+out=$(lj --dump-seccomp -p "$T/socket.ini" 2>&1)
+like "--dump-seccomp: the verdict table names the denied call" '^# socket +41 +refuse +deny-line$' "$out"
+like "--dump-seccomp: and the argument-checked ones" '^# clone +56 +allow-args +allowed$' "$out"
+like "--dump-seccomp: and the always-denied ones" '^# fchmodat2 +452 +refuse +always-denied$' "$out"
+
 # -- no profile makes landjail hang ----------------------------------------------------
 is "no deny line: sendmsg works (control)" ok "$(tt "" -p "$T/unix.ini" -- "$TS" sendmsg)"
 is "deny = sendmsg: the program starts, and sendmsg is refused" EPERM \
