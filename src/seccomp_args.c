@@ -14,10 +14,6 @@
 
 #include "netpolicy.h"
 
-#define CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
-		       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
-#define LOW32 0xffffffffULL
-
 struct build {
 	scmp_filter_ctx ctx;
 	const struct seccomp_plan *plan;
@@ -41,7 +37,7 @@ static void rule(struct build *b, uint32_t action, int nr, unsigned n,
 static struct scmp_arg_cmp eq32(unsigned arg, uint64_t v)
 {
 	return (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_MASKED_EQ,
-				      .datum_a = LOW32, .datum_b = v & LOW32 };
+				      .datum_a = SECCOMP_LOW32, .datum_b = v & SECCOMP_LOW32 };
 }
 
 /* Rules (action) for every value whose low 32 bits are NOT in set: the
@@ -171,11 +167,11 @@ static void clone_rules(struct build *b, int nr)
 {
 	bool fork = b->plan->fork;
 	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ };
-	c.datum_a = CLONE_NEW_ANY | (fork ? 0 : CLONE_THREAD);
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork ? 0 : CLONE_THREAD);
 	c.datum_b = fork ? 0 : CLONE_THREAD;
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 	for (int bit = 0; bit < 64; bit++) {
-		if (!((uint64_t)CLONE_NEW_ANY & (1ULL << bit)))
+		if (!((uint64_t)SECCOMP_CLONE_NEW_ANY & (1ULL << bit)))
 			continue;
 		c.datum_a = c.datum_b = 1ULL << bit;
 		rule(b, b->hard, nr, 1, &c);

@@ -13,17 +13,6 @@
 #include "netpolicy.h"
 #include <seccomp.h>
 
-static bool test_hook(const char *name)
-{
-#ifdef LANDJAIL_TEST_HOOKS
-	const char *v = getenv(name);
-	return v && *v && strcmp(v, "0") != 0;
-#else
-	(void)name;
-	return false;
-#endif
-}
-
 /* Everything seccomp_build() reads, in one canonical block: the key of the
  * filter cache. */
 struct filter_inputs {
@@ -86,7 +75,7 @@ static bool writable_under_policy(const struct policy *p, const char *dir)
 int seccomp_cache_usable(const struct seccomp_plan *plan, bool *usable, char **msg)
 {
 	static const char *const keyring[] = { "add_key", "keyctl", "request_key" };
-	*usable = !test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
+	*usable = !seccomp_test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
 	for (size_t i = 0; i < ARRAY_SIZE(keyring); i++) {
 		int nr = sysname_nr(keyring[i]);
 		if (nr < 0 || plan->verdict[nr] == VERDICT_REFUSE)

@@ -19,10 +19,6 @@
 #include "netpolicy.h"
 #include "report.h"
 
-#define CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
-		       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
-#define LOW32 0xffffffffULL
-
 /* ---- in the child ------------------------------------------------------------ */
 
 int seccomp_enter(const struct seccomp_plan *plan, bool *loaded)
@@ -110,7 +106,7 @@ static const char *base_name(const char *path)
 
 static const char *family_name(uint64_t f)
 {
-	switch (f & LOW32) {
+	switch (f & SECCOMP_LOW32) {
 	case AF_UNIX: return "AF_UNIX";
 	case AF_INET: return "AF_INET";
 	case AF_INET6: return "AF_INET6";
@@ -213,7 +209,7 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 	} else if (v == VERDICT_ARGS && is_socket(nr)) {
 		const char *fam = family_name(a[0]);
 		char famnum[32];
-		snprintf(famnum, sizeof(famnum), "family %u", (unsigned)(a[0] & LOW32));
+		snprintf(famnum, sizeof(famnum), "family %u", (unsigned)(a[0] & SECCOMP_LOW32));
 		report(LOG_WARNING, "%s[%u] was denied: %s(%s, %s): network mode %s%s (from %s); "
 		       "to allow it change [network] or --net", comm, req->pid, sys,
 		       fam ? fam : famnum, type_name(a[1]),
@@ -222,13 +218,13 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("prlimit64")) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden prlimit64 on process %lld: a sandboxed "
 		       "program may change only its own limits", comm, req->pid, verb,
-		       (long long)(int32_t)(a[0] & LOW32));
+		       (long long)(int32_t)(a[0] & SECCOMP_LOW32));
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("ioctl")) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 		       "input injection is never allowed)", comm, req->pid, verb,
-		       (a[1] & LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", (unsigned)a[0]);
+		       (a[1] & SECCOMP_LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", (unsigned)a[0]);
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
-		   (a[0] & (uint64_t)CLONE_NEW_ANY)) {
+		   (a[0] & (uint64_t)SECCOMP_CLONE_NEW_ANY)) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with namespace "
 		       "flags 0x%llx (new namespaces are never allowed)", comm, req->pid, verb,
 		       nr, (unsigned long long)a[0]);

@@ -15,7 +15,7 @@
 #include "config.h"
 #include "seccomp_cache.h"
 
-static bool test_hook(const char *name)
+bool seccomp_test_hook(const char *name)
 {
 #ifdef LANDJAIL_TEST_HOOKS
 	const char *v = getenv(name);
@@ -29,7 +29,7 @@ static bool test_hook(const char *name)
 static bool user_notif_available(void)
 {
 	unsigned action = SECCOMP_RET_USER_NOTIF;
-	if (test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
+	if (seccomp_test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
 		return false;
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }

@@ -22,6 +22,7 @@
 #define LANDJAIL_SYSCALL_FILTER_H
 
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +33,17 @@
 #include "syscall_names.h"
 
 #define SECCOMP_MAX_NR SYSNAME_MAX_NR
+
+/* The argument rules read these (seccomp_args.c) and the reports name
+ * them (seccomp_notify.c): every namespace flag of clone, and the low
+ * half of an argument the kernel reads as int. */
+#define SECCOMP_CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+			       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+#define SECCOMP_LOW32 0xffffffffULL
+
+/* A test hook (LANDJAIL_TEST_* set and not "0"); false in builds
+ * without them. */
+bool seccomp_test_hook(const char *name);
 
 /* What the filter does with one system call.  Ordered from the most to
  * the least permissive (the monotonicity test relies on it). */

@@ -6,6 +6,8 @@
  *    notification, adding a deny line never turns a refused call (with
  *    any of the argument vectors the argument rules look at) allowed;
  *  - the always-denied set is refused in every combination;
+ *  - what the child does between the filter and execve is allowed in
+ *    every combination (nothing can trap before the program runs);
  *  - other architectures' tables are killed;
  *  - every metadata-changing call libseccomp or compat.h knows is in the
  *    always-denied set. */
@@ -290,6 +292,27 @@ static void check_agrees(const struct compiled *c, const char *base, int mode, i
 	}
 }
 
+/* What the child does between loading the filter and the program:
+ * the listener handover (sendmsg on its socket), execve, and exit or
+ * exit_group on a failure.  Each must be allowed outright, never
+ * trapped: the supervisor is suspended in vfork until the child execs
+ * and could not answer. */
+static void check_prelude(const struct compiled *c, const char *base, const char *deny,
+			  int mode, int abi)
+{
+	static const char *const prelude[] = { "execve", "exit", "exit_group" };
+	uint64_t a[4] = { NOTIFY_FD, 0, MSG_NOSIGNAL, 0 };
+	if (c->plan.notify && run(c, native_arch(), sysname_nr("sendmsg"), a) != SECCOMP_RET_ALLOW)
+		fail("the listener handover is not allowed", base, deny, mode, abi, 1,
+		     sysname_nr("sendmsg"), a);
+	for (size_t i = 0; i < ARRAY_SIZE(prelude); i++) {
+		int nr = sysname_nr(prelude[i]);
+		if (run(c, native_arch(), nr, a) != SECCOMP_RET_ALLOW)
+			fail("a call the child needs before the program is not allowed", base,
+			     deny, mode, abi, c->plan.notify, nr, a);
+	}
+}
+
 /* Every always-denied call the profile does not allow by name stays
  * refused, whatever the arguments (but futimens, utimensat's NULL path). */
 static void check_always(const struct compiled *c, const char *base, const char *deny,
@@ -384,6 +407,7 @@ static void combinations(bool quick)
 						continue;
 					check_agrees(&without, base_names[b], modes[m], abis[ai]);
 					check_always(&without, base_names[b], NULL, modes[m], abis[ai]);
+					check_prelude(&without, base_names[b], NULL, modes[m], abis[ai]);
 					if (ai == 0 && m == 0)
 						check_foreign(&without, base_names[b]);
 					for (size_t d = 0; d < ARRAY_SIZE(deny_lines); d++) {
@@ -396,6 +420,8 @@ static void combinations(bool quick)
 								       deny_lines[d], modes[m], abis[ai]);
 							check_always(&with, base_names[b], deny_lines[d],
 								     modes[m], abis[ai]);
+							check_prelude(&with, base_names[b], deny_lines[d],
+								      modes[m], abis[ai]);
 						}
 						seccomp_plan_free(&with.plan);
 						p->sys.n_rules--;
@@ -411,7 +437,8 @@ static void combinations(bool quick)
 	TAP_OK(build_errors == 0, "every combination compiles (%u errors)", build_errors);
 	TAP_OK(failures == 0, "%u (profile, deny line, network mode, ABI, notification) "
 	       "combinations: no deny line widens the filter, the always-denied set is "
-	       "refused, the filter agrees with the table (%u failures)", combos, failures);
+	       "refused, nothing traps before exec, the filter agrees with the table "
+	       "(%u failures)", combos, failures);
 }
 
 /* ---- the always-denied family ---------------------------------------------------- */
