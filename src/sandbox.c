@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fds.h"
@@ -52,6 +54,24 @@ SANDBOX_CHILD static void check_open_files(struct sandbox *sb)
 				"to start the program (0-2, --keep-fd, and the seccomp "
 				"listener); set open-files to %u or more", where,
 				p->limits.value[LIMIT_OPEN_FILES], need, need));
+}
+
+SANDBOX_CHILD /* Nothing the child does after its filter can trap (the unit tests
+ * prove it for every filter), but if something ever did, the supervisor,
+ * suspended in vfork, could neither answer nor time out.  So the
+ * [limits] timeout is also a POSIX timer of the child's own: execve
+ * deletes it, and until then it ends the child with SIGKILL. */
+SANDBOX_CHILD static void arm_watchdog(struct sandbox *sb)
+{
+	const struct policy *p = sb->policy;
+	if (!p->limits.set[LIMIT_TIMEOUT])
+		return;
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL };
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)p->limits.value[LIMIT_TIMEOUT] } };
+	timer_t t;
+	if (timer_create(CLOCK_MONOTONIC, &ev, &t) < 0 || timer_settime(t, 0, &its, NULL) < 0)
+		fail(sb, 125, xasprintf("[limits] timeout: cannot arm it before exec: %s",
+					strerror(errno)));
 }
 
 SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
@@ -124,6 +144,11 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 	if (guard_enter(&sb->guard) < 0)
 		fail(sb, 125, xasprintf("cannot protect the supervisor: %s", strerror(errno)));
 
+	arm_watchdog(sb);
+	/* A test of the watchdog: a call after the filter that the test's
+	 * profile refuses (test builds only). */
+	bool trap = sb->test_trap;
+
 	/* 6. Syscall filter, last but exec: a failure to load it can still be
 	 * printed.  From here on the child makes only calls every filter
 	 * allows: the listener handover (one sendmsg on its own socket),
@@ -136,6 +161,9 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 		if (rc < 0)
 			fail_late(sb, LATE_HANDOVER, -rc, 125);
 	}
+
+	if (trap)
+		syscall(SYS_getppid);
 
 	/* 7. The program. */
 	execve(sb->path, sb->argv, sb->envp);

@@ -27,6 +27,7 @@ struct sandbox {
 	const int *keep_fds; /* --keep-fd, sorted: inherited besides 0-2 */
 	size_t n_keep_fds;
 	bool keep_session; /* --keep-session: stay in the caller's session */
+	bool test_trap;    /* LANDJAIL_TEST_TRAP_BEFORE_EXEC: getppid after the filter */
 	/* Written by the child in the memory it shares with the parent
 	 * (CLONE_VM), read by the parent once the child has exec'd or died:
 	 * after its seccomp filter the child cannot print, so the parent

@@ -147,6 +147,22 @@ static void on_timer(struct supervisor *sv, int fd)
 	}
 }
 
+/* We were suspended until the child exec'd or died: if the timeout ran
+ * out meanwhile, the child's own watchdog (sandbox.c) has ended it. */
+static void timeout_before_exec(struct supervisor *sv)
+{
+	struct itimerspec left;
+	if (sv->timer_fd < 0 || timerfd_gettime(sv->timer_fd, &left) < 0 ||
+	    left.it_value.tv_sec || left.it_value.tv_nsec)
+		return;
+	char lim[32];
+	limit_format(lim, sizeof(lim), LIMIT_TIMEOUT, sv->sb->policy->limits.value[LIMIT_TIMEOUT]);
+	sv->timed_out = 2;
+	proctree_signal(SIGKILL); /* in case it exec'd right at the deadline */
+	report(LOG_WARNING, "timeout: %s did not start within %s; the sandbox was killed "
+	       "before exec", sv->sb->path, lim);
+}
+
 /* Kill whatever the program left behind, until nothing is left: being a
  * subreaper, we inherit every orphan of the tree, so "no children" means
  * "no descendants".  Returns how many processes were killed; costs one
@@ -330,7 +346,10 @@ int supervise(struct sandbox *sb)
 	}
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
+	sb->test_trap = seccomp_test_hook("LANDJAIL_TEST_TRAP_BEFORE_EXEC");
 	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
+	if (sv.child > 0)
+		timeout_before_exec(&sv);
 	if (sv.child < 0) {
 		diag_error("cannot start the sandbox: %s", strerror(errno));
 		close(sigfd);

@@ -142,6 +142,18 @@ like "and landjail says why" "script: bad interpreter or loader" "$(cat "$T/err"
 tt "" -p "$T/tight.ini" -- "$T/bin/no-such-program" >/dev/null
 is "a missing program: 127 (control)" 127 "$rc"
 
+# Should a call after the filter ever trap, the supervisor, suspended in
+# vfork, could not answer: the timeout still holds (the child's watchdog).
+profile trap '[syscalls]' 'deny = getppid' '[limits]' 'timeout = 2'
+if [ "${#abis[@]}" -gt 1 ]; then
+	LANDJAIL_TEST_TRAP_BEFORE_EXEC=1 tt "" -p "$T/trap.ini" -- "$TS" kill-self >/dev/null
+	is "a trap between the filter and exec (test hook): the timeout ends it, 124" 124 "$rc"
+	like "and says so" 'timeout: .*try-syscall did not start within 2s' "$(cat "$T/err")"
+	is "the same profile without the trap runs (control)" ok "$(tt "" -p "$T/trap.ini" -- "$TS" kill-self)"
+else
+	echo "# this build has no test hooks: the trap before exec is not tested"
+fi
+
 # -- default = log: a deny line still refuses --------------------------------------------
 for notif in 0 1; do
 	[ "$notif" = 1 ] && export LANDJAIL_TEST_NO_USER_NOTIF=1
