@@ -21,6 +21,7 @@ struct build {
 	uint32_t hard;   /* a refused call or form (VERDICT_REFUSE) */
 	uint32_t logged; /* VERDICT_LOG */
 	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
+	int nr_sendmsg;  /* the handover's call, resolved once */
 	int err;
 };
 
@@ -224,7 +225,7 @@ static bool refine(struct build *b, int nr)
 static bool handover(struct build *b, int nr, uint32_t action)
 {
 	const struct seccomp_plan *plan = b->plan;
-	if (!plan->notify || nr != sysname_nr("sendmsg"))
+	if (!plan->notify || nr != b->nr_sendmsg)
 		return false;
 	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_EQ,
 				  .datum_a = (uint64_t)(uint32_t)plan->sock[1] };
@@ -280,22 +281,23 @@ static void actions(struct build *b)
  * architecture has (libseccomp knows them, or compat.h) get rules. */
 static bool needs_rule(const struct build *b, int nr)
 {
-	uint32_t action;
+	uint32_t action = 0;
+	bool plain = true; /* one action for the whole call */
 	switch ((enum verdict)b->plan->verdict[nr]) {
 	case VERDICT_ALLOW: action = SCMP_ACT_ALLOW; break;
 	case VERDICT_LOG: action = b->logged; break;
 	case VERDICT_REFUSE: action = b->hard; break;
-	default: action = 0; break; /* always a rule */
+	default: plain = false; break;
 	}
-	bool special = b->plan->notify && nr == sysname_nr("sendmsg");
-	if (action == b->dflt && !special)
+	bool special = b->plan->notify && nr == b->nr_sendmsg;
+	if (plain && action == b->dflt && !special)
 		return false;
 	return sysname_name(nr) != NULL;
 }
 
 int seccomp_build(const struct seccomp_plan *plan, void **out)
 {
-	struct build b = { .plan = plan };
+	struct build b = { .plan = plan, .nr_sendmsg = sysname_nr("sendmsg") };
 	actions(&b);
 	b.ctx = seccomp_init(b.dflt);
 	if (!b.ctx)
