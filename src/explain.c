@@ -155,10 +155,11 @@ static int explain_call(struct explainer *x, const struct trace_event *ev)
 		return 0;
 	if (strcmp(ev->sysname, "clone3") == 0)
 		return -ENOSYS; /* as the filter: libc falls back to clone */
-	bool refused = sp->allowlist ? !sp->permitted[nr] : sp->hard[nr] || sp->denied[nr];
-	if (!refused)
+	/* The verdict table (seccomp_verdict.c); argument rules are not
+	 * checked here. */
+	if (seccomp_verdict_of(sp, nr) != VERDICT_REFUSE)
 		return 0;
-	if (sp->denied[nr])
+	if (sp->why[nr] == WHY_DENIED)
 		say(x, ev, xasprintf("the system call %s: a \"deny\" line in [syscalls] names it",
 				     ev->sysname));
 	else

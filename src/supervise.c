@@ -147,6 +147,22 @@ static void on_timer(struct supervisor *sv, int fd)
 	}
 }
 
+/* We were suspended until the child exec'd or died: if the timeout ran
+ * out meanwhile, the child's own watchdog (sandbox.c) has ended it. */
+static void timeout_before_exec(struct supervisor *sv)
+{
+	struct itimerspec left;
+	if (sv->timer_fd < 0 || timerfd_gettime(sv->timer_fd, &left) < 0 ||
+	    left.it_value.tv_sec || left.it_value.tv_nsec)
+		return;
+	char lim[32];
+	limit_format(lim, sizeof(lim), LIMIT_TIMEOUT, sv->sb->policy->limits.value[LIMIT_TIMEOUT]);
+	sv->timed_out = 2;
+	proctree_signal(SIGKILL); /* in case it exec'd right at the deadline */
+	report(LOG_WARNING, "timeout: %s did not start within %s; the sandbox was killed "
+	       "before exec", sv->sb->path, lim);
+}
+
 /* Kill whatever the program left behind, until nothing is left: being a
  * subreaper, we inherit every orphan of the tree, so "no children" means
  * "no descendants".  Returns how many processes were killed; costs one
@@ -266,24 +282,20 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
 }
 
 
-/* AddressSanitizer cannot follow a child that runs on a stack of its own
- * in our memory: sanitizer builds use a plain fork. */
-#if defined(__SANITIZE_ADDRESS__)
-static pid_t start_child(struct sandbox *sb)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		sandbox_exec(sb);
-	return pid;
-}
-#else
 /* The child runs on its own stack while sharing our memory until it execs
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
- * use this stack and libc freely. */
-static char child_stack[64 * 1024] __attribute__((aligned(16), unused));
+ * use this stack and libc freely, and it can leave a failure after its
+ * filter in *sb for us to report.  The same path in every build, the
+ * sanitizer builds included: it is the one that must not hang.
+ *
+ * Nothing in the child can wait for us while we are suspended: the only
+ * call it makes between its seccomp filter and execve is the listener
+ * handover, which every filter allows (seccomp_args.c), so no
+ * notification is raised before the program runs. */
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
-static int child_main(void *arg)
+SANDBOX_CHILD static int child_main(void *arg)
 {
 	sandbox_exec(arg);
 }
@@ -293,7 +305,6 @@ static pid_t start_child(struct sandbox *sb)
 	return clone(child_main, child_stack + sizeof(child_stack),
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
 }
-#endif
 
 int supervise(struct sandbox *sb)
 {
@@ -335,15 +346,16 @@ int supervise(struct sandbox *sb)
 	}
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
+	sb->test_trap = seccomp_test_hook("LANDJAIL_TEST_TRAP_BEFORE_EXEC");
 	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
+	if (sv.child > 0)
+		timeout_before_exec(&sv);
 	if (sv.child < 0) {
 		diag_error("cannot start the sandbox: %s", strerror(errno));
 		close(sigfd);
 		close_fd(&sv.timer_fd);
 		return 125;
 	}
-	/* Not getpgid() alone: after a plain fork (sanitizer builds) the child
-	 * may not have called setsid() yet. */
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
 	sv.seccomp = sb->seccomp;
@@ -364,10 +376,15 @@ int supervise(struct sandbox *sb)
 		     : sv.timed_out ? EXIT_TIMEOUT
 		     : sv.sigsys  ? 128 + SIGSYS
 				  : exit_status(wstatus);
+	if (!sv.failed && !sv.timed_out)
+		status = sandbox_late_report(sb, status);
 	if (!sv.sigsys && sb->seccomp && WIFSIGNALED(wstatus) &&
 	    WTERMSIG(wstatus) == SIGSYS)
 		seccomp_report_sigsys(sb->seccomp, sb->path);
-	if (WIFSIGNALED(wstatus))
+	if (sb->not_started)
+		diag_info("%s was not started: landjail failed to set up the sandbox (status %d)",
+			  sb->path, status);
+	else if (WIFSIGNALED(wstatus))
 		diag_info("%s was killed by signal %d (%s): exit status %d", sb->path,
 			  WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)), status);
 	else

@@ -1,6 +1,19 @@
 /* [syscalls] and the seccomp filter that enforces it together with the
  * socket-family part of [network] and the always-denied calls.
  *
+ * The filter is compiled from one verdict per system call (the verdict
+ * table, seccomp_verdict.c): the profile's allow and deny lines, the
+ * always-denied set, fork =, the network mode and the Landlock ABI fold
+ * into it, and a deny line is the last word for its call.  Argument
+ * rules only refine a call the table allows (seccomp_args.c).
+ *
+ *   syscall_section.c  the [syscalls] section
+ *   seccomp_verdict.c  the verdict table (the plan)
+ *   seccomp_args.c     argument rules and the BPF builder (libseccomp)
+ *   seccomp_notify.c   listener handover, and answering notifications
+ *   seccomp_cache.c    when the filter cache may be used, and its key
+ *   syscall_filter.c   prepare, dump, free
+ *
  * The parent builds and compiles the filter (seccomp_prepare); the child
  * only loads the finished program (seccomp_enter) as its last step before
  * execve; the supervisor answers the filter's user notifications
@@ -9,14 +22,52 @@
 #define LANDJAIL_SYSCALL_FILTER_H
 
 #include <linux/filter.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy.h"
 #include "section.h"
+#include "syscall_names.h"
 
-/* Syscall numbers this many and above are not tracked per call. */
-#define SECCOMP_MAX_NR 1024
+#define SECCOMP_MAX_NR SYSNAME_MAX_NR
+
+/* The argument rules read these (seccomp_args.c) and the reports name
+ * them (seccomp_notify.c): every namespace flag of clone, and the low
+ * half of an argument the kernel reads as int. */
+#define SECCOMP_CLONE_NEW_ANY (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+			       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+#define SECCOMP_LOW32 0xffffffffULL
+
+/* A test hook (LANDJAIL_TEST_* set and not "0"); false in builds
+ * without them. */
+bool seccomp_test_hook(const char *name);
+
+/* What the filter does with one system call.  Ordered from the most to
+ * the least permissive (the monotonicity test relies on it). */
+enum verdict {
+	VERDICT_ALLOW,  /* whatever the arguments */
+	VERDICT_LOG,    /* allowed and reported (default = log) */
+	VERDICT_ARGS,   /* allowed; argument rules refuse some forms */
+	VERDICT_ENOSYS, /* clone3: libc falls back to clone, whose flags are seen */
+	VERDICT_EACCES, /* truncate below Landlock ABI 3 */
+	VERDICT_REFUSE, /* a violation: EPERM, or the end with default = kill */
+	VERDICT_COUNT
+};
+
+/* Why a call has its verdict, for reports and --dump-seccomp. */
+enum verdict_why {
+	WHY_ALLOWED,  /* an allow line, a group, or no [syscalls] default */
+	WHY_NEEDED,   /* landjail needs it to start the program */
+	WHY_UNLISTED, /* not allowed by the allowlist */
+	WHY_DENIED,   /* a deny line */
+	WHY_ALWAYS,   /* the always-denied set */
+	WHY_FORK,     /* fork = no */
+	WHY_ABI,      /* the Landlock ABI leaves it to seccomp */
+	WHY_COUNT
+};
 
 struct seccomp_plan {
 	const struct policy *p;
@@ -29,28 +80,56 @@ struct seccomp_plan {
 	bool fork;       /* new processes allowed */
 	bool tcp;        /* TCP sockets may be created */
 	bool cached;     /* the program came from the filter cache */
-	unsigned char permitted[SECCOMP_MAX_NR]; /* allowed by name */
-	unsigned char hard[SECCOMP_MAX_NR];      /* always denied, not allowed */
-	unsigned char denied[SECCOMP_MAX_NR];    /* named by a deny line */
+	unsigned char verdict[SECCOMP_MAX_NR]; /* enum verdict */
+	unsigned char why[SECCOMP_MAX_NR];     /* enum verdict_why */
 };
 
 void syscalls_key(struct keyctx *k, const char *key, const char *value);
 void syscalls_print_ini(FILE *out, const struct policy *p);
 
+/* The verdict table of p at this Landlock ABI into plan (no descriptors,
+ * no kernel calls): seccomp_verdict.c.  notify says whether violations
+ * go to the supervisor. */
+void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan);
+/* The verdict of any number, including those not tracked per call. */
+enum verdict seccomp_verdict_of(const struct seccomp_plan *plan, int nr);
+const char *seccomp_verdict_name(enum verdict v);
+const char *seccomp_why_name(enum verdict_why w);
+/* Is nr execve or execveat, and does the table allow the program's own
+ * execs of that call (they are then reported, not refused)? */
+bool seccomp_exec_allowed(const struct seccomp_plan *plan, int nr);
+/* Is nr one of the always-denied calls (as a name or by its group)? */
+bool seccomp_always_denied(int nr);
+/* The always-denied set as written, for tests and docs. */
+extern const char seccomp_always_denied_list[];
+
+/* Compile plan into a libseccomp context: seccomp_args.c.  0 or -errno. */
+int seccomp_build(const struct seccomp_plan *plan, void **ctx);
+
 /* Build and compile the filter for p at this Landlock ABI (0: none).
  * Returns 0 or -errno with *msg (malloc'd). */
 int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, char **msg);
+/* The same without the cache and with notify chosen by the caller and no
+ * listener socket (the unit tests' way in). */
+int seccomp_compile(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan);
 void seccomp_plan_free(struct seccomp_plan *plan);
 
-/* libseccomp's readable form of the filter, for --dump-seccomp. */
+/* The verdict table and libseccomp's readable form of the filter, for
+ * --dump-seccomp. */
 int seccomp_dump(const struct policy *p, int abi, FILE *out, char **msg);
 
-/* In the child, last before execve: load the filter and hand the
- * listener to the parent.  Returns 0 or -errno with *msg. */
-int seccomp_enter(const struct seccomp_plan *plan, char **msg);
+/* In the child, last before execve: load the filter (*loaded) and hand
+ * the listener to the parent.  Nothing else happens between the two:
+ * the one sendmsg it makes is allowed by every filter.  0 or -errno. */
+int seccomp_enter(const struct seccomp_plan *plan, bool *loaded);
 
 /* In the parent once the child has exec'd (or died): the listener, or -1. */
 int seccomp_listener_receive(struct seccomp_plan *plan);
+
+/* What the supervisor answers a notification with (seccomp_notify.c). */
+enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL };
+enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct seccomp_data *d,
+				  int *err);
 
 /* Answer one notification on the listener; true when the whole sandbox
  * must be killed (default = kill). */

@@ -29,8 +29,9 @@ const struct syscall_group syscall_groups[] = {
 	  "set_tid_address time uname" },
 	{ "@file-metadata", "change mode, owner, times or xattrs by path "
 	  "(always denied unless allowed: Landlock does not govern them)",
-	  "chmod chown fchmodat fchownat futimesat lchown lremovexattr lsetxattr "
-	  "removexattr setxattr utime utimensat utimes" },
+	  "chmod chown fchmodat fchmodat2 fchownat file_setattr futimesat lchown "
+	  "lremovexattr lsetxattr removexattr removexattrat setxattr setxattrat utime "
+	  "utimensat utimes" },
 	{ "@file-read", "open, stat, list and read files and directories",
 	  "access chdir faccessat faccessat2 fadvise64 fchdir fgetxattr flistxattr "
 	  "fstat fstatfs getcwd getdents64 getxattr lgetxattr listxattr llistxattr "

@@ -29,7 +29,7 @@ listed=$(entries "${lists[@]}" | awk '{ print $1 }' | sort -u)
 for list in "${lists[@]}"; do
 	lines=$(entries "$list")
 	words=$(awk '{ print $1 }' <<<"$lines")
-	bad=$(grep -vE '^[a-z0-9][a-z0-9+.-]+([[:space:]]+[A-Za-z0-9_+.-]+)?$' <<<"$lines")
+	bad=$(grep -vE '^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?([[:space:]]+[A-Za-z0-9_+.-]+)?$' <<<"$lines")
 	dups=$(sort <<<"$words" | uniq -d)
 	if [ -n "$words" ] && [ -z "$bad" ] && [ -z "$dups" ]; then
 		pass "$list: package names, each once"

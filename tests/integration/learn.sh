@@ -151,7 +151,7 @@ like "... and --explain names it" "refused read on $T/srv/outside.png: add \"ro 
 ulj --learn "$L/helper.ini" -- "$T/try-syscall" kill >/dev/null 2>&1
 is "the helper's learned profile lets it do what it did" ok "$(ulj -p "$L/helper.ini" -- "$T/try-syscall" kill 2>&1)"
 out=$(ulj -p "$L/helper.ini" -- "$T/try-syscall" udp-send 2>&1)
-like "an unlearned socket is denied and named" 'was denied: socket\(AF_INET, SOCK_DGRAM\)' "$out"
+like "an unlearned socket is refused and named" 'was denied: socket\(AF_INET, SOCK_DGRAM\)|was stopped: forbidden syscall socket ' "$out"
 out=$(ulj -p "$L/helper.ini" -- "$T/try-syscall" msync 2>&1)
 like "an unlearned system call is stopped and named" 'was stopped: forbidden syscall msync .*"allow = msync"' "$out"
 

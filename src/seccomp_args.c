@@ -1,0 +1,361 @@
+/* The BPF builder: the verdict table into libseccomp rules, and the
+ * argument rules that refine a call the table allows (VERDICT_ARGS).
+ * A call the table refuses gets no argument rule: a deny is the last
+ * word, and nothing here can widen it. */
+#include "syscall_filter.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "netpolicy.h"
+
+struct build {
+	scmp_filter_ctx ctx;
+	const struct seccomp_plan *plan;
+	uint32_t dflt;   /* for calls no rule names */
+	uint32_t hard;   /* a refused call or form (VERDICT_REFUSE) */
+	uint32_t logged; /* VERDICT_LOG */
+	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
+	int nr_sendmsg;  /* the handover's call, resolved once */
+	int err;
+};
+
+static void rule(struct build *b, uint32_t action, int nr, unsigned n,
+		 const struct scmp_arg_cmp *cmp)
+{
+	if (b->err || action == b->dflt)
+		return; /* falls to the default anyway; libseccomp refuses it */
+	int rc = seccomp_rule_add_exact_array(b->ctx, action, nr, n, cmp);
+	if (rc < 0)
+		b->err = rc;
+}
+
+static struct scmp_arg_cmp eq32(unsigned arg, uint64_t v)
+{
+	return (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = SECCOMP_LOW32, .datum_b = v & SECCOMP_LOW32 };
+}
+
+/* Rules (action) for every value whose low 32 bits are NOT in set: the
+ * kernel reads these arguments as int, so the high half must not matter.
+ * Walks the bits from the top; a branch that no member of set takes is
+ * one masked comparison.  pre[0..npre) are conditions on other arguments. */
+static void not_in(struct build *b, uint32_t action, int nr, unsigned arg,
+		   const uint64_t *set, size_t n, const struct scmp_arg_cmp *pre, unsigned npre,
+		   int bit, uint64_t mask, uint64_t value)
+{
+	size_t match = 0;
+	for (size_t i = 0; i < n; i++)
+		match += (set[i] & mask) == value;
+	if (match == 0 || bit < 0) {
+		if (match)
+			return; /* exactly a member */
+		struct scmp_arg_cmp c[4];
+		memcpy(c, pre, npre * sizeof(*c));
+		c[npre] = (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_MASKED_EQ,
+						 .datum_a = mask, .datum_b = value };
+		rule(b, action, nr, npre + 1, c);
+		return;
+	}
+	uint64_t m = mask | (1ULL << bit);
+	not_in(b, action, nr, arg, set, n, pre, npre, bit - 1, m, value);
+	not_in(b, action, nr, arg, set, n, pre, npre, bit - 1, m, value | (1ULL << bit));
+}
+
+static void not_in32(struct build *b, uint32_t action, int nr, unsigned arg,
+		     const uint64_t *set, size_t n, const struct scmp_arg_cmp *pre, unsigned npre)
+{
+	not_in(b, action, nr, arg, set, n, pre, npre, 31, 0, 0);
+}
+
+/* A stream socket with protocol 0 or IPPROTO_TCP, and nothing else. */
+static void tcp_family_rules(struct build *b, int nr, uint64_t family)
+{
+	struct scmp_arg_cmp c[3] = { eq32(0, family) };
+	for (uint64_t t = 0; t < 16; t++) {
+		c[1] = (struct scmp_arg_cmp){ .arg = 1, .op = SCMP_CMP_MASKED_EQ,
+					      .datum_a = 0xf, .datum_b = t };
+		if (t != SOCK_STREAM)
+			rule(b, b->sock, nr, 2, c);
+	}
+	c[1] = (struct scmp_arg_cmp){ .arg = 1, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = 0xf, .datum_b = SOCK_STREAM };
+	static const uint64_t tcp_protocols[] = { 0, IPPROTO_TCP };
+	not_in32(b, b->sock, nr, 2, tcp_protocols, 2, c, 2);
+	for (size_t j = 0; j < 2; j++) {
+		c[2] = eq32(2, tcp_protocols[j]);
+		rule(b, SCMP_ACT_ALLOW, nr, 3, c);
+	}
+}
+
+/* socket() and socketpair(): which families [network] lets the program create. */
+static void socket_rules(struct build *b, int nr)
+{
+	const struct policy *p = b->plan->p;
+	uint64_t fam[3];
+	size_t n = 0;
+	struct scmp_arg_cmp none = { 0 };
+	if (net_mode(p) == NET_UNRESTRICTED) {
+		fam[n++] = AF_UNIX; /* unix = deny: only AF_UNIX is refused */
+		not_in32(b, SCMP_ACT_ALLOW, nr, 0, fam, n, &none, 0);
+		struct scmp_arg_cmp c = eq32(0, AF_UNIX);
+		rule(b, b->sock, nr, 1, &c);
+		return;
+	}
+	if (net_unix_allowed(p))
+		fam[n++] = AF_UNIX;
+	if (b->plan->tcp) {
+		fam[n++] = AF_INET;
+		fam[n++] = AF_INET6;
+	}
+	not_in32(b, b->sock, nr, 0, fam, n, &none, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct scmp_arg_cmp c = eq32(0, fam[i]);
+		if (fam[i] == AF_UNIX)
+			rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+		else
+			tcp_family_rules(b, nr, fam[i]);
+	}
+}
+
+/* TCP Fast Open connects from inside sendto()/sendmsg() without passing
+ * the connect hook that Landlock's TCP port rules use: with mode = tcp
+ * the flag is refused, and the program falls back to connect(). */
+static unsigned fastopen_flags_arg(int nr)
+{
+	return nr == sysname_nr("sendmsg") ? 2 : 3;
+}
+
+static void fastopen_rules(struct build *b, int nr)
+{
+	struct scmp_arg_cmp c = { .arg = fastopen_flags_arg(nr), .op = SCMP_CMP_MASKED_EQ,
+				  .datum_a = MSG_FASTOPEN, .datum_b = MSG_FASTOPEN };
+	rule(b, b->sock, nr, 1, &c);
+	c.datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* prlimit64 on any process but itself (pid 0) would let the sandbox
+ * change the limits of landjail's supervisor and starve it (Landlock does
+ * not govern prlimit): only pid 0. */
+static void prlimit_rules(struct build *b, int nr)
+{
+	static const uint64_t self[] = { 0 };
+	struct scmp_arg_cmp none = { 0 }, c = eq32(0, 0);
+	not_in32(b, b->hard, nr, 0, self, 1, &none, 0);
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* Terminal input injection is never allowed. */
+static void ioctl_rules(struct build *b, int nr)
+{
+	static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, injecting, 2, &none, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++) {
+		struct scmp_arg_cmp c = eq32(1, injecting[i]);
+		rule(b, b->hard, nr, 1, &c);
+	}
+}
+
+/* No namespace flag ever; without fork = yes, threads only. */
+static void clone_rules(struct build *b, int nr)
+{
+	bool fork = b->plan->fork;
+	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ };
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork ? 0 : CLONE_THREAD);
+	c.datum_b = fork ? 0 : CLONE_THREAD;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	for (int bit = 0; bit < 64; bit++) {
+		if (!((uint64_t)SECCOMP_CLONE_NEW_ANY & (1ULL << bit)))
+			continue;
+		c.datum_a = c.datum_b = 1ULL << bit;
+		rule(b, b->hard, nr, 1, &c);
+	}
+	if (!fork) {
+		c.datum_a = CLONE_THREAD;
+		c.datum_b = 0;
+		rule(b, b->hard, nr, 1, &c);
+	}
+}
+
+/* The always-denied utimensat by path; futimens (a NULL path) is allowed. */
+static void utimensat_rules(struct build *b, int nr)
+{
+	struct scmp_arg_cmp c = { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 };
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	c.op = SCMP_CMP_NE;
+	rule(b, b->hard, nr, 1, &c);
+}
+
+/* The program's execs (exec_verdicts in seccomp_verdict.c): one the table
+ * allows goes to the supervisor for a report, if there is one; one it
+ * refuses gets the refusal. */
+static uint32_t exec_action(struct build *b, int nr)
+{
+	const struct seccomp_plan *plan = b->plan;
+	if (seccomp_exec_allowed(plan, nr))
+		return plan->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
+	if (plan->why[nr] == WHY_UNLISTED && plan->p->sys.dflt == SYS_LOG)
+		return b->logged;
+	return b->hard;
+}
+
+static void execve_rules(struct build *b, int nr)
+{
+	rule(b, exec_action(b, nr), nr, 0, NULL);
+}
+
+/* landjail's own execveat(AT_FDCWD, path, argv, envp, 0) of the program
+ * (sandbox.c) passes in every filter: the supervisor is still suspended
+ * in vfork and could not answer.  The program may use the same form to
+ * skip the report, not Landlock, which still decides. */
+static void execveat_rules(struct build *b, int nr)
+{
+	uint32_t other = exec_action(b, nr);
+	/* The kernel reads the descriptor as an int: compare the low half. */
+	struct scmp_arg_cmp first[2] = {
+		eq32(0, (uint64_t)(int64_t)AT_FDCWD),
+		{ .arg = 4, .op = SCMP_CMP_EQ, .datum_a = 0 },
+	};
+	rule(b, SCMP_ACT_ALLOW, nr, 2, first);
+	static const uint64_t cwd[] = { (uint64_t)(uint32_t)AT_FDCWD };
+	not_in32(b, other, nr, 0, cwd, 1, first, 0);
+	struct scmp_arg_cmp flags = { .arg = 4, .op = SCMP_CMP_NE, .datum_a = 0 };
+	rule(b, other, nr, 1, &flags);
+}
+
+/* The argument rules, by call: the table seccomp_verdict.c's refined[]
+ * and utimensat name (test_seccomp checks that every VERDICT_ARGS call
+ * has one). */
+static const struct {
+	const char *name;
+	void (*emit)(struct build *b, int nr);
+} arg_rules[] = {
+	{ "clone", clone_rules },       { "execve", execve_rules },
+	{ "execveat", execveat_rules }, { "ioctl", ioctl_rules },
+	{ "prlimit64", prlimit_rules }, { "sendmmsg", fastopen_rules },
+	{ "sendmsg", fastopen_rules },  { "sendto", fastopen_rules },
+	{ "socket", socket_rules },     { "socketpair", socket_rules },
+	{ "utimensat", utimensat_rules },
+};
+
+static bool refine(struct build *b, int nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(arg_rules); i++) {
+		if (sysname_nr(arg_rules[i].name) == nr) {
+			arg_rules[i].emit(b, nr);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The child hands the listener over with one sendmsg on plan->sock[1]
+ * after loading the filter: that call must never be refused or trapped
+ * (a trap would wait for a supervisor suspended in vfork).  Only that
+ * descriptor: sendmsg on any other stays refused. */
+static bool handover(struct build *b, int nr, uint32_t action)
+{
+	const struct seccomp_plan *plan = b->plan;
+	if (!plan->notify || nr != b->nr_sendmsg)
+		return false;
+	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_EQ,
+				  .datum_a = (uint64_t)(uint32_t)plan->sock[1] };
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	c.op = SCMP_CMP_NE;
+	rule(b, action, nr, 1, &c);
+	return true;
+}
+
+static void emit(struct build *b, int nr)
+{
+	switch ((enum verdict)b->plan->verdict[nr]) {
+	case VERDICT_ALLOW:
+		rule(b, SCMP_ACT_ALLOW, nr, 0, NULL);
+		break;
+	case VERDICT_LOG:
+		if (!handover(b, nr, b->logged))
+			rule(b, b->logged, nr, 0, NULL);
+		break;
+	case VERDICT_ARGS:
+		if (!refine(b, nr))
+			b->err = -EINVAL; /* a table without its rule: fail closed */
+		break;
+	case VERDICT_ENOSYS:
+		rule(b, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL);
+		break;
+	case VERDICT_EACCES:
+		rule(b, SCMP_ACT_ERRNO(EACCES), nr, 0, NULL);
+		break;
+	default:
+		if (!handover(b, nr, b->hard))
+			rule(b, b->hard, nr, 0, NULL);
+		break;
+	}
+}
+
+static void actions(struct build *b)
+{
+	const struct seccomp_plan *plan = b->plan;
+	int dflt = plan->p->sys.dflt;
+	if (plan->notify) {
+		b->hard = b->logged = b->sock = SCMP_ACT_NOTIFY;
+	} else {
+		b->hard = dflt == SYS_KILL ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(EPERM);
+		b->logged = SCMP_ACT_LOG;
+		b->sock = SCMP_ACT_ERRNO(EACCES);
+	}
+	b->dflt = !plan->allowlist ? SCMP_ACT_ALLOW : dflt == SYS_LOG ? b->logged : b->hard;
+}
+
+/* Does nr need a rule of its own?  Most of the table is what the
+ * default action does anyway; of the rest, only numbers this
+ * architecture has (libseccomp knows them, or compat.h) get rules. */
+static bool needs_rule(const struct build *b, int nr)
+{
+	uint32_t action = 0;
+	bool plain = true; /* one action for the whole call */
+	switch ((enum verdict)b->plan->verdict[nr]) {
+	case VERDICT_ALLOW: action = SCMP_ACT_ALLOW; break;
+	case VERDICT_LOG: action = b->logged; break;
+	case VERDICT_REFUSE: action = b->hard; break;
+	default: plain = false; break;
+	}
+	bool special = b->plan->notify && nr == b->nr_sendmsg;
+	if (plain && action == b->dflt && !special)
+		return false;
+	return sysname_name(nr) != NULL;
+}
+
+int seccomp_build(const struct seccomp_plan *plan, void **out)
+{
+	struct build b = { .plan = plan, .nr_sendmsg = sysname_nr("sendmsg") };
+	actions(&b);
+	b.ctx = seccomp_init(b.dflt);
+	if (!b.ctx)
+		return -ENOMEM;
+	/* A 64-bit process can still enter the 32-bit table: kill it. */
+	int rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (!rc)
+		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (!rc)
+		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	for (int nr = 0; nr < SECCOMP_MAX_NR && !rc && !b.err; nr++)
+		if (needs_rule(&b, nr))
+			emit(&b, nr);
+	if (!rc)
+		rc = b.err;
+	if (rc < 0) {
+		seccomp_release(b.ctx);
+		return rc;
+	}
+	*out = b.ctx;
+	return 0;
+}
