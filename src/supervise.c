@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -266,6 +267,44 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
 }
 
 
+/* The program must not be able to end, stop or starve landjail, which
+ * would leave it running past the timeout and unreported:
+ * - the guard filter (guard.h) refuses the calls that reach our pid;
+ * - non-dumpable once the child has started (see become_undumpable);
+ * - SIGPIPE blocked: a report to a stderr the program shut down must
+ *   fail with EPIPE, not kill us.  Blocked rather than ignored, since
+ *   the program starts with the caller's mask (saved in sb->sigmask)
+ *   while an ignored disposition would be inherited across execve. */
+static bool protect_supervisor(struct sandbox *sb)
+{
+	bool signals = sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL;
+	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), sb->keep_session, signals);
+	if (err < 0) {
+		diag_error("cannot build the supervisor guard: %s", strerror(-err));
+		return false;
+	}
+	sigset_t pipe;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe, NULL);
+	return true;
+}
+
+/* Out of reach of ptrace, process_vm_writev and pidfd_getfd from a
+ * same-uid process: the namespace backend has no Landlock to scope them.
+ * Only after the child has started: until its execve it shares our
+ * memory, and it must still write its own /proc/self/uid_map, which a
+ * non-dumpable process cannot.  The main filter refuses ptrace and
+ * process_vm_* and the guard pidfd_getfd from the program's first
+ * instruction; this is the second wall. */
+static bool become_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+		return true;
+	diag_error("PR_SET_DUMPABLE: %s", strerror(errno));
+	return false;
+}
+
 /* AddressSanitizer cannot follow a child that runs on a stack of its own
  * in our memory: sanitizer builds use a plain fork. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -306,9 +345,8 @@ int supervise(struct sandbox *sb)
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
 	sb->supervisor = getpid();
-	/* Landlock scopes signals from ABI 6; below, a small filter does. */
-	if (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL)
-		guard_build(&sb->guard, sb->supervisor, getpgrp(), sb->keep_session);
+	if (!protect_supervisor(sb))
+		return 125;
 	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -338,6 +376,13 @@ int supervise(struct sandbox *sb)
 	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
 	if (sv.child < 0) {
 		diag_error("cannot start the sandbox: %s", strerror(errno));
+		close(sigfd);
+		close_fd(&sv.timer_fd);
+		return 125;
+	}
+	if (!become_undumpable()) {
+		kill(sv.child, SIGKILL);
+		sweep(&sv);
 		close(sigfd);
 		close_fd(&sv.timer_fd);
 		return 125;
