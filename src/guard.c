@@ -49,8 +49,10 @@ struct guard_rule {
 /* Every call that can direct a signal at a process, or slow it down,
  * without Landlock's say.  Signals (signals = true) need the guard only
  * below ABI 6; scheduling and limits, which no Landlock ABI governs, on
- * every ABI.  ptrace and process_vm_* are refused by the main filter;
- * the supervisor is non-dumpable as well. */
+ * every ABI.  ptrace and process_vm_* are refused by the main filter, and
+ * prlimit64 on another process too (with a report, which an EPERM here
+ * would pre-empt: seccomp's strictest action wins); the supervisor is
+ * non-dumpable as well. */
 static const struct guard_rule rules[] = {
 	{ __NR_kill, GUARD_PID, 0, { 0 }, true },
 	{ __NR_tkill, GUARD_PID, 0, { 0 }, true },
@@ -78,7 +80,6 @@ static const struct guard_rule rules[] = {
 	{ __NR_sched_setparam, GUARD_PID, 0, { 0 }, false },
 	{ __NR_sched_setattr, GUARD_PID, 0, { 0 }, false },
 	{ __NR_sched_setaffinity, GUARD_PID, 0, { 0 }, false },
-	{ __NR_prlimit64, GUARD_PID, 0, { 0 }, false },
 	{ __NR_migrate_pages, GUARD_PID, 0, { 0 }, false },
 	{ __NR_move_pages, GUARD_PID, 0, { 0 }, false },
 };

@@ -4,7 +4,7 @@
  * F_SETSIG, leases, dnotify, FIOSETOWN, SIOCSPGRP) for the supervisor,
  * its process group, or every process at once (kill -1).  On every ABI:
  * no change to the supervisor's scheduling, nice value, I/O priority,
- * CPU affinity, limits or memory placement, which Landlock never governs.
+ * CPU affinity or memory placement, which Landlock never governs.
  * Without it a program could kill landjail, leave its own processes
  * running past the timeout, or starve the supervisor.
  *

@@ -206,6 +206,8 @@ static void wait_for(struct supervisor *sv)
 		for (size_t i = 0; i < sv->n_watch && !sv->done; i++)
 			if (sv->pfd[i].revents)
 				sv->fn[i](sv, sv->pfd[i].fd);
+		/* Reports of what was just done, as far as stderr takes them. */
+		report_flush();
 	}
 }
 
@@ -398,8 +400,10 @@ int supervise(struct sandbox *sb)
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
+	report_defer(true);
 	wait_for(&sv);
 	size_t leftover = sweep(&sv);
+	report_defer(false);
 	close(sigfd);
 	if (listener >= 0)
 		close(listener);

@@ -11,7 +11,8 @@
  *   hostile pidfd-proc PID    open("/proc/PID") as a pidfd, pidfd_send_signal(SIGKILL)
  *   hostile nice PID | nice-user | sched PID | sched-attr PID | affinity PID | ioprio PID
  *   hostile shut-stderr       shutdown(2, SHUT_WR), then a forbidden call (msync)
- *   hostile fill-stderr       fill the pipe on fd 2 until it would block, then msync
+ *   hostile fill-stderr [sleep]  fill the pipe on fd 2 until it would block, then
+ *                             msync (or sleep 30 s)
  *   hostile name NAME         set our name (comm) to NAME, then msync
  *   hostile sleep             nothing: sleep 30 s (the target of unconfined controls)
  * "+OP" first forks a child that sleeps 30 s, prints its pid
@@ -186,7 +187,7 @@ static void forbidden_call(void)
 
 /* Fill the pipe on fd 2 without blocking ourselves, then leave it
  * blocking again for the supervisor that shares it. */
-static int fill_stderr(void)
+static int fill_stderr(bool then_sleep)
 {
 	int fl = fcntl(2, F_GETFL);
 	fcntl(2, F_SETFL, fl | O_NONBLOCK);
@@ -201,7 +202,10 @@ static int fill_stderr(void)
 	fcntl(2, F_SETFL, fl);
 	printf("filled %ld\n", total);
 	fflush(stdout);
-	forbidden_call();
+	if (then_sleep)
+		sleep(30);
+	else
+		forbidden_call();
 	return 0;
 }
 
@@ -247,7 +251,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(op, "fill-stderr") == 0)
-		return fill_stderr();
+		return fill_stderr(argc > 2 && strcmp(argv[2], "sleep") == 0);
 	if (strcmp(op, "name") == 0) {
 		prctl(PR_SET_NAME, argc > 2 ? argv[2] : "x");
 		forbidden_call();

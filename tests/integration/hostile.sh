@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -98,6 +98,59 @@ for setup in "${setups[@]}"; do
 		like "$S $op on landjail is refused" "^EPERM $op" "$out"
 	done
 done
+
+# ---- the supervisor's stderr ----------------------------------------------------
+# A profile that ends the program on msync, the forbidden call the helper
+# makes after turning on stderr; -v adds landjail's own summary lines
+# after the run.
+profile kill '[syscalls]' 'default = kill' \
+	'allow = @default @basic-io @file-read @signal @io-event madvise prctl fcntl shutdown'
+# stderr_run KIND OP...: landjail with the kill profile and stderr a
+# socket ("socket", which the program shuts down), a pipe nobody reads
+# ("pipe") or a pipe whose reader has gone ("closed"); prints
+# "status SECONDS STDOUT" ("blocked" if landjail did not return in 15 s).
+stderr_run() {
+	local v=-v
+	[ "$1" = closed ] && v=-q # before the run, landjail's own -v lines would meet EPIPE
+	python3 - "$1" "${as_user_cmd[@]}" "$LANDJAIL" "$v" -p "$T/kill.ini" --timeout 2 \
+		--rox "$T/bin" -- "$H" "${@:2}" <<'PY'
+import os, socket, subprocess, sys, time
+kind, cmd = sys.argv[1], sys.argv[2:]
+if kind == "socket":
+    err, _peer = socket.socketpair()
+else:
+    r, err = os.pipe()
+    if kind == "closed":
+        os.close(r)
+t = time.monotonic()
+p = subprocess.Popen(cmd, stderr=err, stdout=subprocess.PIPE)
+try:
+    out, _ = p.communicate(timeout=15)
+    rc = p.returncode if p.returncode >= 0 else 128 - p.returncode
+    print(rc, round(time.monotonic() - t), out.decode().strip())
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("blocked")
+PY
+}
+out=$(python3 -c 'import socket, subprocess
+a, b = socket.socketpair(); a.shutdown(socket.SHUT_WR)
+print(subprocess.run(["printf", "x"], stdout=a).returncode)')
+is "control: writing to a shut-down socket kills with SIGPIPE" -13 "$out"
+read -r status secs _ <<<"$(stderr_run socket shut-stderr)"
+is "stderr shut down, then a forbidden call: landjail ends it (159), not SIGPIPE (141)" 159 "$status"
+read -r status secs _ <<<"$(stderr_run closed name x)"
+is "stderr a pipe whose reader is gone: landjail ends it (159), not SIGPIPE (141)" 159 "$status"
+read -r status secs filled <<<"$(stderr_run pipe fill-stderr)"
+like "control: the program filled the pipe landjail reports to" "^filled [1-9]" "$filled"
+is "stderr full, then a forbidden call: landjail ends it (159) without blocking" 159 "$status"
+read -r status secs filled <<<"$(stderr_run pipe fill-stderr sleep)"
+is "stderr full, then a sleep: --timeout 2 still gives 124" 124 "$status"
+ok "...on time (took ${secs:-?} s)" test "${secs:-99}" -lt 6
+LJ_TEST_LANDLOCK_ABI= t "" -p "$T/kill.ini" -- "$H" name $'\e[31mRED\a' >/dev/null
+like "a process name in a report: its terminal escapes are written as \\xHH" \
+	'\\x1b\[31mRED\\x07\[[0-9]+\] was stopped: forbidden syscall msync' "$(cat "$T/err")"
+fails "...and no raw escape byte reaches stderr" grep -q $'\e' "$T/err"
 
 # ---- done when: ABI 2, the shipped convert profile, --timeout 2 -----------------
 if [[ " ${setups[*]} " = *" abi=2 "* ]]; then
