@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -152,12 +152,50 @@ like "a process name in a report: its terminal escapes are written as \\xHH" \
 	'\\x1b\[31mRED\\x07\[[0-9]+\] was stopped: forbidden syscall msync' "$(cat "$T/err")"
 fails "...and no raw escape byte reaches stderr" grep -q $'\e' "$T/err"
 
+# ---- forbid: the work directory by inode, as Landlock compares ----------------
+for f in base-dynamic base-converter imagemagick-common imagemagick-convert; do
+	install_profile "$SRCDIR/profiles/$f.ini"
+done
+CONVERT=$T/profiles/imagemagick-convert.ini
+# check_workdir DIR [PREFIX...]: --check of the convert profile with
+# TMPDIR=DIR and HOME=$T/home, run after PREFIX (such as unshare); sets
+# $out and $rc.
+mkdir -p "$T/home/.ssh" "$T/home/app/tmp" "$T/plain"
+ln -sfn "$T/home" "$T/homelink"
+check_workdir() {
+	local dir=$1
+	shift
+	out=$("$@" env HOME="$T/home" TMPDIR="$dir" "${as_user_cmd[@]}" "$LANDJAIL" --check \
+		-p "$CONVERT" 2>&1 >/dev/null)
+	rc=$?
+}
+check_workdir "$T/home/app/tmp"
+is "control: a work directory of the application's own, in its home, is accepted" 0 "$rc"
+check_workdir /proc/self/root
+is "TMPDIR=/proc/self/root next to forbid = / is refused (125)" 125 "$rc"
+like "...saying it would make / writable" "rw = /proc/self/root would make / writable" "$out"
+check_workdir "$T/homelink"
+like "TMPDIR a symbolic link to the home is refused" "would make $T/home writable" "$out"
+check_workdir "$T/home/.ssh"
+like "TMPDIR in a home's dot-directory (~/.ssh) is refused" "is in $T/home/.ssh, where" "$out"
+for d in /etc/cron.d /usr/lib /var/lib; do
+	[ -d "$d" ] || mkdir -p "$d"
+	check_workdir "$d"
+	like "TMPDIR=$d is refused" "rw = $d is in (/etc|/usr|/var/lib), where" "$out"
+done
+mkdir -p "$T/bind"
+check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+	"$T/plain" "$T/bind"
+is "control: a bind mount of a plain directory as TMPDIR is accepted" 0 "$rc"
+check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+	"$T/home" "$T/bind"
+like "a bind mount of the home as TMPDIR is refused (same inode)" "rw = $T/bind would make $T/home writable" "$out"
+check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+	"$T/home/.ssh" "$T/bind"
+like "a bind mount of ~/.ssh as TMPDIR is refused" "rw = $T/bind is in $T/home/.ssh, where" "$out"
+
 # ---- done when: ABI 2, the shipped convert profile, --timeout 2 -----------------
 if [[ " ${setups[*]} " = *" abi=2 "* ]]; then
-	install_profile "$SRCDIR/profiles/base-dynamic.ini"
-	install_profile "$SRCDIR/profiles/base-converter.ini"
-	install_profile "$SRCDIR/profiles/imagemagick-common.ini"
-	install_profile "$SRCDIR/profiles/imagemagick-convert.ini"
 	start=$(date +%s%N)
 	out=$(cd "$T/w" && LANDJAIL_TEST_LANDLOCK_ABI=2 TMPDIR=$T/w \
 		lj -p "$T/profiles/imagemagick-convert.ini" --rox "$T/bin" --timeout 2 -- \
