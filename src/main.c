@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callfiles.h"
 #include "cli.h"
 #include "command.h"
 #include "config.h"
@@ -269,6 +270,32 @@ out:
 	return status;
 }
 
+/* run(), with the call's own files and scratch directory when the policy
+ * isolates calls in the work directory (callfiles.h).  Their rules lie
+ * beneath the isolated directory, which the forbid check has passed. */
+static int run_call(const struct cli *c, struct policy *p)
+{
+	if (!p->isolate)
+		return run(c, p);
+	struct callfiles cf;
+	char *msg = NULL;
+	int status = EXIT_LANDJAIL;
+	struct errlist el = { 0 };
+	if (callfiles_prepare(p, c->command, &cf, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+	} else {
+		policy_open_paths(p, &el);
+		if (el.n)
+			errlist_print(&el);
+		else
+			status = run(c, p);
+	}
+	errlist_free(&el);
+	callfiles_cleanup(&cf, status != 0);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -312,7 +339,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			configure_reports(&c, &p);
-			status = run(&c, &p);
+			status = run_call(&c, &p);
 		}
 		errlist_free(&el);
 		policy_free(&p);

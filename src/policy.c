@@ -78,6 +78,8 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_forbid; i++)
 		free(p->forbid[i].path);
 	free(p->forbid);
+	free(p->isolate);
+	strv_free(&p->scratch_env);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		free(p->env.set[i].name);
 		free(p->env.set[i].value);
@@ -221,6 +223,12 @@ bool path_covers(const char *dir, const char *path)
 }
 
 
+static bool same_as(const struct pathid *id, void *arg)
+{
+	const struct pathid *want = arg;
+	return id->dev == want->dev && id->ino == want->ino;
+}
+
 /* forbid: no writable rule may cover the directory (be it, or one of its
  * ancestors), compared by inode as Landlock compares. */
 static void check_forbid_above(const struct policy *p, const struct fs_forbid *f,
@@ -229,6 +237,12 @@ static void check_forbid_above(const struct policy *p, const struct fs_forbid *f
 	int dir = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return; /* nothing there to protect on this machine */
+	struct pathid iso;
+	if (p->isolate && pathid_of_path(p->isolate, &iso) && pathid_walk_up(dir, same_as, &iso))
+		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
+			    "isolate = %s would make files in %s writable, which %s:%u forbids "
+			    "(point it at a directory of the application's own)",
+			    p->isolate, f->path, f->at.file, f->at.line);
 	ssize_t i = pathid_writable_rule_covering(p, dir);
 	if (i >= 0) {
 		const struct fs_rule *r = &p->fs[i];
@@ -336,6 +350,15 @@ void policy_check_forbidden(const struct policy *p, struct errlist *el)
 			check_forbid_above(p, &p->forbid[f], el);
 	}
 	check_forbid_beneath(p, &b, el);
+	/* The isolated directory: its calls create and write files there. */
+	int iso = p->isolate && b.n ? open(p->isolate, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (iso >= 0 && pathid_walk_up(iso, beneath_match, &b))
+		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
+			    "isolate = %s is in %s, where %s:%u forbids writable rules "
+			    "(point it at a directory of the application's own)", p->isolate,
+			    b.e[b.hit].path, b.e[b.hit].from->at.file, b.e[b.hit].from->at.line);
+	if (iso >= 0)
+		close(iso);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.e[i].path);
 	free(b.e);
@@ -354,6 +377,13 @@ static void print_fs(FILE *out, const struct policy *p)
 			print_word(out, r->path);
 			fputs(r->missing ? " (absent here)\n" : "\n", out);
 		}
+	if (p->isolate) {
+		fputs("isolate = ", out);
+		print_word(out, p->isolate);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < p->scratch_env.n; i++)
+		fprintf(out, "scratch-env = %s\n", p->scratch_env.v[i]);
 	for (size_t i = 0; i < p->n_forbid; i++) {
 		fputs(p->forbid[i].beneath ? "forbid-beneath = " : "forbid = ", out);
 		print_word(out, p->forbid[i].path);

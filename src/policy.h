@@ -95,6 +95,12 @@ struct policy {
 	size_t n_fs, cap_fs;
 	struct fs_forbid *forbid;
 	size_t n_forbid, cap_forbid;
+	/* [filesystem] isolate and scratch-env (callfiles.h): a work
+	 * directory of which each call sees only what its command line
+	 * names, and a private scratch directory inside it. */
+	char *isolate;
+	struct origin isolate_at;
+	struct strv scratch_env;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
 		bool configured; /* some profile says clear or keep */

@@ -15,11 +15,17 @@
  *                             msync (or sleep 30 s)
  *   hostile name NAME         set our name (comm) to NAME, then msync
  *   hostile sleep             nothing: sleep 30 s (the target of unconfined controls)
+ *   hostile read|write|list|unlink PATH [ARG...]   that, on PATH (list prints the names)
+ *   hostile symlink LINK TARGET [ARG...]            create LINK pointing at TARGET
+ *   hostile getenv NAME       print the variable
+ *   hostile hold PATH SECONDS [ARG...]              read PATH, print "holding", wait
  * "+OP" first forks a child that sleeps 30 s, prints its pid
  * ("child PID"), and sleeps 30 s after the attack whatever its outcome.
+ * A PATH "tmpdir/NAME" (or "tmpdir") is NAME in $TMPDIR.
  * Unless the operation says otherwise, a refused step stops it; after an
  * attack that was let through it sleeps 30 s, so that a surviving
  * supervisor's timeout is what ends it. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -54,6 +60,17 @@ static int hit(void)
 	fflush(stdout);
 	sleep(30);
 	return 0;
+}
+
+/* "tmpdir/NAME": NAME in $TMPDIR, which only the program knows. */
+static const char *in_tmpdir(const char *path)
+{
+	static char buf[4096];
+	if (strncmp(path, "tmpdir", 6) != 0 || (path[6] && path[6] != '/'))
+		return path;
+	snprintf(buf, sizeof(buf), "%s%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/nonexistent",
+		 path + 6);
+	return buf;
 }
 
 static pid_t target(const char *arg)
@@ -100,6 +117,7 @@ static int fiosetown(pid_t pid)
 
 static int notify(pid_t pid, const char *dir)
 {
+	dir = in_tmpdir(dir);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return fail("open");
@@ -209,6 +227,50 @@ static int fill_stderr(bool then_sleep)
 	return 0;
 }
 
+/* File operations on one path, for the per-call isolation tests: the
+ * remaining arguments are only there to be named on the command line. */
+static int file_op(const char *op, const char *path, const char *arg)
+{
+	char buf[1];
+	int fd;
+	path = in_tmpdir(path);
+	if (strcmp(op, "read") == 0) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || read(fd, buf, 1) < 0)
+			return fail("read");
+	} else if (strcmp(op, "write") == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, "written\n", 8) != 8)
+			return fail("write");
+	} else if (strcmp(op, "list") == 0) { /* prints the names, then ok */
+		DIR *d = opendir(path);
+		if (!d)
+			return fail("list");
+		for (struct dirent *e; (e = readdir(d));)
+			printf("%s ", e->d_name);
+	} else if (strcmp(op, "symlink") == 0) { /* symlink ARG at PATH */
+		if (symlink(arg, path) < 0)
+			return fail("symlink");
+	} else if (strcmp(op, "unlink") == 0) {
+		if (unlink(path) < 0)
+			return fail("unlink");
+	} else if (strcmp(op, "getenv") == 0) {
+		printf("%s\n", getenv(path) ? getenv(path) : "(unset)");
+		return 0;
+	} else if (strcmp(op, "hold") == 0) { /* read PATH, then wait ARG s */
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || read(fd, buf, 1) < 0)
+			return fail("read");
+		puts("holding");
+		fflush(stdout);
+		sleep((unsigned)atoi(arg));
+	} else {
+		return -1;
+	}
+	puts("ok");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -257,6 +319,9 @@ int main(int argc, char **argv)
 		forbidden_call();
 		return 0;
 	}
+	int rc = argc > 2 ? file_op(op, argv[2], argc > 3 ? argv[3] : "") : -1;
+	if (rc >= 0)
+		return rc;
 	if (strcmp(op, "sleep") == 0) {
 		sleep(30);
 		return 0;

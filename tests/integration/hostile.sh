@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -173,15 +173,15 @@ check_workdir "$T/home/app/tmp"
 is "control: a work directory of the application's own, in its home, is accepted" 0 "$rc"
 check_workdir /proc/self/root
 is "TMPDIR=/proc/self/root next to forbid = / is refused (125)" 125 "$rc"
-like "...saying it would make / writable" "rw = /proc/self/root would make / writable" "$out"
+like "...saying it would make / writable" "(rw|isolate) = /proc/self/root would make (files in )?/ writable" "$out"
 check_workdir "$T/homelink"
-like "TMPDIR a symbolic link to the home is refused" "would make $T/home writable" "$out"
+like "TMPDIR a symbolic link to the home is refused" "would make (files in )?$T/home writable" "$out"
 check_workdir "$T/home/.ssh"
 like "TMPDIR in a home's dot-directory (~/.ssh) is refused" "is in $T/home/.ssh, where" "$out"
 for d in /etc/cron.d /usr/lib /var/lib; do
 	[ -d "$d" ] || mkdir -p "$d"
 	check_workdir "$d"
-	like "TMPDIR=$d is refused" "rw = $d is in (/etc|/usr|/var/lib), where" "$out"
+	like "TMPDIR=$d is refused" "(rw|isolate) = $d is in (/etc|/usr|/var/lib), where" "$out"
 done
 mkdir -p "$T/bind"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
@@ -189,17 +189,92 @@ check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && e
 is "control: a bind mount of a plain directory as TMPDIR is accepted" 0 "$rc"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/home" "$T/bind"
-like "a bind mount of the home as TMPDIR is refused (same inode)" "rw = $T/bind would make $T/home writable" "$out"
+like "a bind mount of the home as TMPDIR is refused (same inode)" "(rw|isolate) = $T/bind would make (files in )?$T/home writable" "$out"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/home/.ssh" "$T/bind"
-like "a bind mount of ~/.ssh as TMPDIR is refused" "rw = $T/bind is in $T/home/.ssh, where" "$out"
+like "a bind mount of ~/.ssh as TMPDIR is refused" "(rw|isolate) = $T/bind is in $T/home/.ssh, where" "$out"
+
+# ---- one upload is not another's: per-call isolation in the work directory ----
+# The application's TMPDIR holds the uploads of several calls at once.
+# Each call, under the shipped convert profile, reaches only the files
+# its command line names (absolute paths), its output, and a scratch
+# directory of its own.  Names the program picks itself are relative to
+# the work directory (its cwd), so they are not on its command line.
+W=$T/app
+mkuserdir "$W"
+echo "someone else's upload" >"$W/other.jpg"
+echo "own upload" >"$W/in.jpg"
+chown "$LJ_UID:$LJ_UID" "$W"/*.jpg
+# call SETUP ARGS...: the hostile helper as a wrapped convert would run,
+# with TMPDIR=$W and cwd $W; sets $out and $rc.
+call() {
+	local setup=$1 abi= how=()
+	shift
+	case $setup in
+	abi=*) abi=${setup#abi=} ;;
+	ns) how=(--backend namespaces) ;;
+	esac
+	out=$(cd "$W" && LANDJAIL_TEST_LANDLOCK_ABI=$abi TMPDIR=$W lj "${how[@]}" -p "$CONVERT" \
+		--rox "$T/bin" -- "$H" "$@" 2>"$T/err")
+	rc=$?
+}
+is "control: outside landjail the program reads another upload" ok "$(cd "$W" && as_user "$H" read other.jpg)"
+is "control: and creates symbolic links in the work directory" ok \
+	"$(cd "$W" && as_user "$H" symlink link.jpg /etc/passwd; rm -f link.jpg)"
+for setup in "${setups[@]}"; do
+	S="[$setup]"
+	rm -f "$W/out.png"
+	call "$setup" read "$W/in.jpg" "$W/out.png"
+	is "$S a call reads the input its command line names" ok "$out"
+	call "$setup" read other.jpg "$W/in.jpg" "$W/out.png"
+	like "$S ...but not another upload in the same work directory" "^EACCES|^ENOENT" "$out"
+	call "$setup" list . "$W/in.jpg"
+	# Landlock refuses; the namespace backend shows only the call's files.
+	ok "$S ...nor see it listing the work directory ($out)" test "${out/other.jpg}" = "$out" -a -n "$out"
+	rm -f "$W/out.png"
+	call "$setup" write "$W/out.png" "$W/in.jpg"
+	is "$S it writes the output its command line names" ok "$out"
+	is "$S ...which the application then finds" written "$(cat "$W/out.png" 2>/dev/null)"
+	call "$setup" write "$W/in.jpg" "$W/out.png"
+	like "$S ...but cannot overwrite its input" "^EACCES|^EROFS|^EPERM" "$out"
+	call "$setup" write new.png "$W/in.jpg" "$W/out.png"
+	like "$S ...nor create another file in the work directory" "^EACCES|^EROFS|^ENOENT" "$out"
+	call "$setup" symlink link.jpg /etc/passwd "$W/out.png"
+	like "$S ...nor a symbolic link there" "^EACCES|^EROFS|^ENOENT" "$out"
+	call "$setup" unlink "$W/out.png" "$W/out.png"
+	like "$S ...nor replace its output (by a link to a secret)" "^EACCES|^EROFS|^EBUSY" "$out"
+	call "$setup" getenv TMPDIR "$W/in.jpg"
+	tmp=$out
+	like "$S TMPDIR is a scratch directory of the call's own in the work directory" \
+		"^$W/landjail-[A-Za-z0-9]{6}$" "$tmp"
+	call "$setup" getenv MAGICK_TEMPORARY_PATH
+	like "$S ...and so is MAGICK_TEMPORARY_PATH" "^$W/landjail-[A-Za-z0-9]{6}$" "$out"
+	call "$setup" write tmpdir/scratch "$W/in.jpg"
+	is "$S the call writes in its scratch directory" ok "$out"
+	ok "$S the scratch directory is gone after the call" test ! -e "$tmp"
+	is "$S ...and no scratch directory is left in the work directory" "" \
+		"$(find "$W" -maxdepth 1 -name 'landjail-*')"
+done
+
+# Two concurrent calls in the same TMPDIR: the first holds its input open
+# while the second, started meanwhile, tries to read it.
+mkfifo "$T/holding"
+(cd "$W" && TMPDIR=$W lj -p "$CONVERT" --rox "$T/bin" -- "$H" hold "$W/in.jpg" 3 >"$T/holding" 2>&1) &
+first=$!
+read -r line <"$T/holding"
+is "control: the first call is running, holding its input" holding "$line"
+call abi= read in.jpg "$W/other.jpg"
+like "a concurrent call cannot read the first one's input" "^EACCES|^ENOENT" "$out"
+call abi= read "$W/other.jpg"
+is "...and reads its own" ok "$out"
+wait "$first"
 
 # ---- done when: ABI 2, the shipped convert profile, --timeout 2 -----------------
 if [[ " ${setups[*]} " = *" abi=2 "* ]]; then
 	start=$(date +%s%N)
 	out=$(cd "$T/w" && LANDJAIL_TEST_LANDLOCK_ABI=2 TMPDIR=$T/w \
 		lj -p "$T/profiles/imagemagick-convert.ini" --rox "$T/bin" --timeout 2 -- \
-		"$H" +notify ppid "$T/w" 2>&1)
+		"$H" +notify ppid tmpdir 2>&1)
 	rc=$?
 	took=$((($(date +%s%N) - start) / 1000000))
 	is "ABI 2, convert profile: the program cannot end landjail; --timeout 2 gives 124" 124 "$rc"
