@@ -43,45 +43,48 @@ struct guard_rule {
 	enum guard_kind kind;
 	unsigned arg;
 	uint32_t values[6]; /* GUARD_VALUE; 0 ends the list (no value here is 0) */
-	bool signals;       /* Landlock covers it from ABI 6 (pidfd_getfd: 1) */
+	unsigned when;      /* 0: always; else the GUARD_* flag that asks for it */
 };
 
 /* Every call that can direct a signal at a process, or slow it down,
- * without Landlock's say.  Signals (signals = true) need the guard only
+ * without Landlock's say.  Signals (GUARD_SIGNALS) need the guard only
  * below ABI 6; scheduling and limits, which no Landlock ABI governs, on
  * every ABI.  ptrace and process_vm_* are refused by the main filter, and
  * prlimit64 on another process too (with a report, which an EPERM here
  * would pre-empt: seccomp's strictest action wins); the supervisor is
  * non-dumpable as well. */
 static const struct guard_rule rules[] = {
-	{ __NR_kill, GUARD_PID, 0, { 0 }, true },
-	{ __NR_tkill, GUARD_PID, 0, { 0 }, true },
-	{ __NR_tgkill, GUARD_PID, 0, { 0 }, true },
-	{ __NR_rt_sigqueueinfo, GUARD_PID, 0, { 0 }, true },
-	{ __NR_rt_tgsigqueueinfo, GUARD_PID, 0, { 0 }, true },
-	{ __NR_pidfd_open, GUARD_PID, 0, { 0 }, true },
+	{ __NR_kill, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
+	{ __NR_tkill, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
+	{ __NR_tgkill, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
+	{ __NR_rt_sigqueueinfo, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
+	{ __NR_rt_tgsigqueueinfo, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
+	{ __NR_pidfd_open, GUARD_PID, 0, { 0 }, GUARD_SIGNALS },
 	/* A pidfd can also come from open("/proc/PID"): no pid to check. */
-	{ __NR_pidfd_send_signal, GUARD_ALWAYS, 0, { 0 }, true },
+	{ __NR_pidfd_send_signal, GUARD_ALWAYS, 0, { 0 }, GUARD_SIGNALS },
 	/* Descriptors out of another process: Landlock scopes it as ptrace
 	 * on every ABI, the namespace backend does not. */
-	{ __NR_pidfd_getfd, GUARD_ALWAYS, 0, { 0 }, true },
+	{ __NR_pidfd_getfd, GUARD_ALWAYS, 0, { 0 }, GUARD_SIGNALS },
 	/* The owner of a file gets its SIGIO (or F_SETSIG's signal, even
 	 * SIGKILL), lease breaks and directory notifications. */
 	{ __NR_fcntl, GUARD_VALUE, 1,
-	  { F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY }, true },
+	  { F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETLEASE, F_NOTIFY }, GUARD_SIGNALS },
 	/* The same owner through ioctl; TIOCSPGRP moves a shared terminal's
 	 * foreground away from landjail, which SIGTTOU would then stop. */
-	{ __NR_ioctl, GUARD_VALUE, 1, { FIOSETOWN, SIOCSPGRP, TIOCSPGRP }, true },
-	{ __NR_setpriority, GUARD_VALUE, 0, { PRIO_PGRP, PRIO_USER }, false },
-	{ __NR_setpriority, GUARD_PID, 1, { 0 }, false },
-	{ __NR_ioprio_set, GUARD_VALUE, 0, { IOPRIO_WHO_PGRP, IOPRIO_WHO_USER }, false },
-	{ __NR_ioprio_set, GUARD_PID, 1, { 0 }, false },
-	{ __NR_sched_setscheduler, GUARD_PID, 0, { 0 }, false },
-	{ __NR_sched_setparam, GUARD_PID, 0, { 0 }, false },
-	{ __NR_sched_setattr, GUARD_PID, 0, { 0 }, false },
-	{ __NR_sched_setaffinity, GUARD_PID, 0, { 0 }, false },
-	{ __NR_migrate_pages, GUARD_PID, 0, { 0 }, false },
-	{ __NR_move_pages, GUARD_PID, 0, { 0 }, false },
+	{ __NR_ioctl, GUARD_VALUE, 1, { FIOSETOWN, SIOCSPGRP, TIOCSPGRP }, GUARD_SIGNALS },
+	{ __NR_setpriority, GUARD_VALUE, 0, { PRIO_PGRP, PRIO_USER }, 0 },
+	{ __NR_setpriority, GUARD_PID, 1, { 0 }, 0 },
+	{ __NR_ioprio_set, GUARD_VALUE, 0, { IOPRIO_WHO_PGRP, IOPRIO_WHO_USER }, 0 },
+	{ __NR_ioprio_set, GUARD_PID, 1, { 0 }, 0 },
+	{ __NR_sched_setscheduler, GUARD_PID, 0, { 0 }, 0 },
+	{ __NR_sched_setparam, GUARD_PID, 0, { 0 }, 0 },
+	{ __NR_sched_setattr, GUARD_PID, 0, { 0 }, 0 },
+	{ __NR_sched_setaffinity, GUARD_PID, 0, { 0 }, 0 },
+	{ __NR_migrate_pages, GUARD_PID, 0, { 0 }, 0 },
+	{ __NR_move_pages, GUARD_PID, 0, { 0 }, 0 },
+	/* listen() on an unbound socket binds an ephemeral port, which no
+	 * Landlock TCP rule governs: a server under mode = tcp. */
+	{ __NR_listen, GUARD_ALWAYS, 0, { 0 }, GUARD_NO_LISTEN },
 };
 
 size_t guard_rule_count(void)
@@ -160,8 +163,14 @@ static size_t rule_len(const struct guard_rule *r, const struct pidset *ps)
 	return r->kind == GUARD_ALWAYS ? 1 : 3 + rule_values(r, ps, &v);
 }
 
-int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, bool same_group, bool signals)
+static bool wanted(const struct guard_rule *r, unsigned flags)
 {
+	return !r->when || (r->when & flags);
+}
+
+int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags)
+{
+	bool same_group = flags & GUARD_SAME_GROUP;
 	struct pidset ps = { .n = 0 };
 	ps.v[ps.n++] = (uint32_t)supervisor;
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
@@ -172,7 +181,7 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, bool same_group, 
 	memset(g, 0, sizeof(*g));
 	size_t total = 4 + 2; /* header, then allow and deny */
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (signals || !rules[i].signals)
+		if (wanted(&rules[i], flags))
 			total += rule_len(&rules[i], &ps);
 	if (total > GUARD_MAX_INSNS || total > 255)
 		return -E2BIG; /* jumps are 8 bits: the table outgrew the layout */
@@ -184,7 +193,7 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, bool same_group, 
 	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (signals || !rules[i].signals)
+		if (wanted(&rules[i], flags))
 			emit_rule(g, &rules[i], &ps, deny_at);
 	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));

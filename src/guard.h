@@ -4,7 +4,9 @@
  * F_SETSIG, leases, dnotify, FIOSETOWN, SIOCSPGRP) for the supervisor,
  * its process group, or every process at once (kill -1).  On every ABI:
  * no change to the supervisor's scheduling, nice value, I/O priority,
- * CPU affinity or memory placement, which Landlock never governs.
+ * CPU affinity or memory placement, which Landlock never governs.  And,
+ * under network mode tcp without a bind port, no listen() (an unbound
+ * socket would listen on an ephemeral port).
  * Without it a program could kill landjail, leave its own processes
  * running past the timeout, or starve the supervisor.
  *
@@ -26,11 +28,16 @@ struct guard {
 	unsigned short len; /* 0: no guard */
 };
 
-/* Build the guard for a supervisor pid and process group; with
- * same_group the program shares that group (--keep-session), so kill(0)
- * is refused too; with signals the signal rules are included (below
- * Landlock ABI 6).  0, or -E2BIG when the table outgrew the filter. */
-int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, bool same_group, bool signals);
+/* What a run needs besides the scheduling rules, which are always in. */
+enum {
+	GUARD_SIGNALS = 1,    /* the signal rules: below Landlock ABI 6 */
+	GUARD_SAME_GROUP = 2, /* the program shares our group (--keep-session): kill(0) too */
+	GUARD_NO_LISTEN = 4,  /* refuse listen(): mode = tcp without a bind port */
+};
+
+/* Build the guard for a supervisor pid and process group.  0, or -E2BIG
+ * when the table outgrew the filter. */
+int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags);
 
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);

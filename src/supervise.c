@@ -279,8 +279,11 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
  *   while an ignored disposition would be inherited across execve. */
 static bool protect_supervisor(struct sandbox *sb)
 {
-	bool signals = sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL;
-	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), sb->keep_session, signals);
+	const struct net_policy *net = &sb->policy->net;
+	unsigned flags = (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL ? GUARD_SIGNALS : 0) |
+			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
+			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
+	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));
 		return false;

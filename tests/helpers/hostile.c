@@ -14,6 +14,7 @@
  *   hostile fill-stderr [sleep]  fill the pipe on fd 2 until it would block, then
  *                             msync (or sleep 30 s)
  *   hostile name NAME         set our name (comm) to NAME, then msync
+ *   hostile listen            listen() on a fresh, unbound TCP socket
  *   hostile sleep             nothing: sleep 30 s (the target of unconfined controls)
  *   hostile read|write|list|unlink PATH [ARG...]   that, on PATH (list prints the names)
  *   hostile symlink LINK TARGET [ARG...]            create LINK pointing at TARGET
@@ -322,6 +323,15 @@ int main(int argc, char **argv)
 	int rc = argc > 2 ? file_op(op, argv[2], argc > 3 ? argv[3] : "") : -1;
 	if (rc >= 0)
 		return rc;
+	if (strcmp(op, "listen") == 0) { /* a server on an ephemeral port */
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return fail("socket");
+		if (listen(fd, 1) < 0)
+			return fail("listen");
+		puts("ok");
+		return 0;
+	}
 	if (strcmp(op, "sleep") == 0) {
 		sleep(30);
 		return 0;

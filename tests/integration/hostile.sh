@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -151,6 +151,14 @@ LJ_TEST_LANDLOCK_ABI= t "" -p "$T/kill.ini" -- "$H" name $'\e[31mRED\a' >/dev/nu
 like "a process name in a report: its terminal escapes are written as \\xHH" \
 	'\\x1b\[31mRED\\x07\[[0-9]+\] was stopped: forbidden syscall msync' "$(cat "$T/err")"
 fails "...and no raw escape byte reaches stderr" grep -q $'\e' "$T/err"
+
+# ---- listen() under mode = tcp without a bind port -------------------------------
+# An unbound socket's listen() binds an ephemeral port that no Landlock
+# TCP rule governs.
+out=$(lj --net unrestricted --rox "$T/bin" -- "$H" listen 2>&1)
+is "control: under --net unrestricted listen() on an unbound socket works" ok "$out"
+out=$(lj --net tcp --tcp-connect 443 --rox "$T/bin" -- "$H" listen 2>&1)
+is "--net tcp with only a connect port: listen() is refused" "EPERM listen" "$out"
 
 # ---- forbid: the work directory by inode, as Landlock compares ----------------
 for f in base-dynamic base-converter imagemagick-common imagemagick-convert; do
