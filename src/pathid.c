@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,16 +59,9 @@ static bool rule_target(const struct fs_rule *r, struct pathid *out)
 	return !r->missing && policy_path_per_process(r->path) && pathid_of_path(r->path, out);
 }
 
-struct targets {
-	struct pathid *id;
-	ssize_t *rule;
-	size_t n;
-	ssize_t hit;
-};
-
-static bool is_target(const struct pathid *id, void *arg)
+static bool in_set(const struct pathid *id, void *arg)
 {
-	struct targets *t = arg;
+	struct pathid_set *t = arg; /* the first match wins, walking up */
 	for (size_t i = 0; i < t->n; i++)
 		if (same(&t->id[i], id)) {
 			t->hit = t->rule[i];
@@ -76,16 +70,35 @@ static bool is_target(const struct pathid *id, void *arg)
 	return false;
 }
 
+void pathid_set_writable(const struct policy *p, struct pathid_set *t)
+{
+	*t = (struct pathid_set){ .id = xcalloc(p->n_fs + 1, sizeof(*t->id)),
+				  .rule = xcalloc(p->n_fs + 1, sizeof(*t->rule)), .hit = -1 };
+	for (size_t i = 0; i < p->n_fs; i++)
+		if (fs_access_writes(p->fs[i].access) && rule_target(&p->fs[i], &t->id[t->n]))
+			t->rule[t->n++] = (ssize_t)i;
+}
+
+ssize_t pathid_set_covering(struct pathid_set *t, int dir)
+{
+	t->hit = -1;
+	if (t->n)
+		pathid_walk_up(dir, in_set, t);
+	return t->hit;
+}
+
+void pathid_set_free(struct pathid_set *t)
+{
+	free(t->id);
+	free(t->rule);
+	memset(t, 0, sizeof(*t));
+}
+
 ssize_t pathid_writable_rule_covering(const struct policy *p, int dir)
 {
-	struct targets t = { .id = xcalloc(p->n_fs + 1, sizeof(*t.id)),
-			     .rule = xcalloc(p->n_fs + 1, sizeof(*t.rule)), .hit = -1 };
-	for (size_t i = 0; i < p->n_fs; i++)
-		if (fs_access_writes(p->fs[i].access) && rule_target(&p->fs[i], &t.id[t.n]))
-			t.rule[t.n++] = (ssize_t)i;
-	if (t.n)
-		pathid_walk_up(dir, is_target, &t);
-	free(t.id);
-	free(t.rule);
-	return t.hit;
+	struct pathid_set t;
+	pathid_set_writable(p, &t);
+	ssize_t hit = pathid_set_covering(&t, dir);
+	pathid_set_free(&t);
+	return hit;
 }

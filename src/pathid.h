@@ -30,6 +30,20 @@ bool pathid_of_path(const char *path, struct pathid *out);
  * returns true; true if it did.  fd must be a directory (O_PATH will do). */
 bool pathid_walk_up(int fd, bool (*fn)(const struct pathid *id, void *arg), void *arg);
 
+/* The resolved targets of p's writable rules (rw, rwx, dev), to test
+ * many directories against them.  Allocated with room for one more entry,
+ * which a caller may add with an index of its own. */
+struct pathid_set {
+	struct pathid *id;
+	ssize_t *rule; /* the index in p->fs of each (or the caller's) */
+	size_t n;
+	ssize_t hit;
+};
+void pathid_set_writable(const struct policy *p, struct pathid_set *t);
+/* The rule covering dir (an open directory), or -1. */
+ssize_t pathid_set_covering(struct pathid_set *t, int dir);
+void pathid_set_free(struct pathid_set *t);
+
 /* The first writable rule (rw, rwx, dev) of p whose resolved target is
  * dir or one of dir's ancestors, by device and inode: its index, or -1.
  * dir is an open directory.  After policy_open_paths(). */

@@ -121,6 +121,9 @@ void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
 
 void policy_add_forbid(struct policy *p, const char *path, bool beneath, struct origin at)
 {
+	for (size_t i = 0; i < p->n_forbid; i++)
+		if (p->forbid[i].beneath == beneath && strcmp(p->forbid[i].path, path) == 0)
+			return; /* ${HOME} is often one of the others */
 	p->forbid = grow_array(p->forbid, sizeof(*p->forbid), p->n_forbid, &p->cap_forbid);
 	p->forbid[p->n_forbid++] = (struct fs_forbid){ .path = xstrdup(path), .beneath = beneath,
 						       .at = at };
@@ -223,27 +226,23 @@ bool path_covers(const char *dir, const char *path)
 }
 
 
-static bool same_as(const struct pathid *id, void *arg)
-{
-	const struct pathid *want = arg;
-	return id->dev == want->dev && id->ino == want->ino;
-}
-
 /* forbid: no writable rule may cover the directory (be it, or one of its
  * ancestors), compared by inode as Landlock compares. */
+/* In the set of writable targets, the isolated directory's index. */
+#define ISOLATE_TARGET (-2)
+
 static void check_forbid_above(const struct policy *p, const struct fs_forbid *f,
-			       struct errlist *el)
+			       struct pathid_set *writable, struct errlist *el)
 {
 	int dir = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return; /* nothing there to protect on this machine */
-	struct pathid iso;
-	if (p->isolate && pathid_of_path(p->isolate, &iso) && pathid_walk_up(dir, same_as, &iso))
+	ssize_t i = pathid_set_covering(writable, dir);
+	if (i == ISOLATE_TARGET)
 		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
 			    "isolate = %s would make files in %s writable, which %s:%u forbids "
 			    "(point it at a directory of the application's own)",
 			    p->isolate, f->path, f->at.file, f->at.line);
-	ssize_t i = pathid_writable_rule_covering(p, dir);
 	if (i >= 0) {
 		const struct fs_rule *r = &p->fs[i];
 		char *canon = fd_realpath(dir);
@@ -342,23 +341,30 @@ static void check_forbid_beneath(const struct policy *p, struct beneath *b, stru
 
 void policy_check_forbidden(const struct policy *p, struct errlist *el)
 {
+	if (!p->n_forbid)
+		return;
 	struct beneath b = { 0 };
+	struct pathid_set writable;
+	pathid_set_writable(p, &writable); /* room for one more: the isolated directory */
+	if (p->isolate && pathid_of_path(p->isolate, &writable.id[writable.n]))
+		writable.rule[writable.n++] = ISOLATE_TARGET;
 	for (size_t f = 0; f < p->n_forbid; f++) {
 		if (p->forbid[f].beneath)
 			beneath_add(&b, &p->forbid[f]);
 		else
-			check_forbid_above(p, &p->forbid[f], el);
+			check_forbid_above(p, &p->forbid[f], &writable, el);
 	}
+	pathid_set_free(&writable);
 	check_forbid_beneath(p, &b, el);
 	/* The isolated directory: its calls create and write files there. */
-	int iso = p->isolate && b.n ? open(p->isolate, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (iso >= 0 && pathid_walk_up(iso, beneath_match, &b))
+	int isofd = p->isolate && b.n ? open(p->isolate, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (isofd >= 0 && pathid_walk_up(isofd, beneath_match, &b))
 		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
 			    "isolate = %s is in %s, where %s:%u forbids writable rules "
 			    "(point it at a directory of the application's own)", p->isolate,
 			    b.e[b.hit].path, b.e[b.hit].from->at.file, b.e[b.hit].from->at.line);
-	if (iso >= 0)
-		close(iso);
+	if (isofd >= 0)
+		close(isofd);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.e[i].path);
 	free(b.e);
