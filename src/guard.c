@@ -118,6 +118,7 @@ static void emit(struct guard *g, struct sock_filter insn)
 struct pidset {
 	uint32_t v[4];
 	size_t n;
+	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
 
 static size_t rule_values(const struct guard_rule *r, const struct pidset *ps,
@@ -126,7 +127,9 @@ static size_t rule_values(const struct guard_rule *r, const struct pidset *ps,
 	size_t n = 0;
 	if (r->kind == GUARD_PID) {
 		*v = ps->v;
-		return ps->n;
+		/* pid 0 names the caller's group only for kill(); elsewhere
+		 * it is the caller itself, which is its own business. */
+		return ps->n - (ps->group0 && r->nr != __NR_kill);
 	}
 	*v = r->values;
 	while (n < ARRAY_SIZE(r->values) && r->values[n])
@@ -175,8 +178,10 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags)
 	ps.v[ps.n++] = (uint32_t)supervisor;
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
 	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
-	if (same_group)
+	if (same_group) {
 		ps.v[ps.n++] = 0;       /* the caller's own group, landjail's too */
+		ps.group0 = true;
+	}
 
 	memset(g, 0, sizeof(*g));
 	size_t total = 4 + 2; /* header, then allow and deny */

@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -98,6 +98,13 @@ for setup in "${setups[@]}"; do
 		like "$S $op on landjail is refused" "^EPERM $op" "$out"
 	done
 done
+
+# pid 0 is the caller's group for kill() alone: with --keep-session the
+# program still sets its own affinity (pid 0), not landjail's.
+out=$(LANDJAIL_TEST_LANDLOCK_ABI=${setups[-2]#abi=} lj --keep-session --rox "$T/bin" -- "$H" affinity 0 2>&1)
+is "--keep-session: the program sets its own CPU affinity (pid 0)" ok "$out"
+out=$(LANDJAIL_TEST_LANDLOCK_ABI=${setups[-2]#abi=} lj --keep-session --rox "$T/bin" -- "$H" affinity ppid 2>&1)
+is "--keep-session: ...but not landjail's" "EPERM affinity" "$out"
 
 # ---- the supervisor's stderr ----------------------------------------------------
 # A profile that ends the program on msync, the forbidden call the helper
