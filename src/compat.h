@@ -101,4 +101,9 @@ static inline int lj_landlock_restrict_self(int ruleset_fd, __u32 flags)
 	return (int)syscall(__NR_landlock_restrict_self, ruleset_fd, flags);
 }
 
+/* memfd_create(2) flags from Linux 6.3 (linux/memfd.h). */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
 #endif

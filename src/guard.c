@@ -3,6 +3,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/memfd.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
 #include <seccomp.h>
@@ -13,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "util.h"
 
 #ifndef F_SETSIG
@@ -36,6 +38,7 @@ enum guard_kind {
 	GUARD_PID,    /* args[arg] names the supervisor, its group, or everyone */
 	GUARD_VALUE,  /* args[arg] is one of values[] */
 	GUARD_ALWAYS, /* the call itself: no argument tells its target */
+	GUARD_UNSET,  /* args[arg] lacks every bit of values[0] */
 };
 
 struct guard_rule {
@@ -82,6 +85,9 @@ static const struct guard_rule rules[] = {
 	{ __NR_sched_setaffinity, GUARD_PID, 0, { 0 }, 0 },
 	{ __NR_migrate_pages, GUARD_PID, 0, { 0 }, 0 },
 	{ __NR_move_pages, GUARD_PID, 0, { 0 }, 0 },
+	/* An executable memfd holds a copy of any readable file, and Landlock
+	 * never governs executing it: only sealed non-executable ones. */
+	{ __NR_memfd_create, GUARD_UNSET, 1, { MFD_NOEXEC_SEAL }, 0 },
 	/* listen() on an unbound socket binds an ephemeral port, which no
 	 * Landlock TCP rule governs: a server under mode = tcp. */
 	{ __NR_listen, GUARD_ALWAYS, 0, { 0 }, GUARD_NO_LISTEN },
@@ -137,11 +143,34 @@ static size_t rule_values(const struct guard_rule *r, const struct pidset *ps,
 	return n;
 }
 
+static size_t rule_len(const struct guard_rule *r, const struct pidset *ps)
+{
+	const uint32_t *v;
+	if (r->kind == GUARD_UNSET)
+		return 5;
+	return r->kind == GUARD_ALWAYS ? 1 : 3 + rule_values(r, ps, &v);
+}
+
+/* nr matches: load the argument, keep the bits, none set: refuse. */
+static void emit_unset(struct guard *g, const struct guard_rule *r, size_t deny_at)
+{
+	emit(g, JEQ((uint32_t)r->nr, 0, 4));
+	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg)));
+	emit(g, STMT(BPF_ALU | BPF_AND | BPF_K, r->values[0]));
+	size_t to = deny_at - (g->len + 1);
+	emit(g, JEQ(0, (uint8_t)to, 0));
+	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+}
+
 /* One rule's test, entered with nr loaded: when nr matches, load the
  * argument and compare; a match jumps to the shared refusal at the end. */
 static void emit_rule(struct guard *g, const struct guard_rule *r, const struct pidset *ps,
 		      size_t deny_at)
 {
+	if (r->kind == GUARD_UNSET) {
+		emit_unset(g, r, deny_at);
+		return;
+	}
 	const uint32_t *v;
 	size_t n = r->kind == GUARD_ALWAYS ? 0 : rule_values(r, ps, &v);
 	/* On a mismatch skip the load, the n compares and the reload of nr. */
@@ -158,12 +187,6 @@ static void emit_rule(struct guard *g, const struct guard_rule *r, const struct 
 		emit(g, JEQ(v[i], (uint8_t)to, 0));
 	}
 	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-}
-
-static size_t rule_len(const struct guard_rule *r, const struct pidset *ps)
-{
-	const uint32_t *v;
-	return r->kind == GUARD_ALWAYS ? 1 : 3 + rule_values(r, ps, &v);
 }
 
 static bool wanted(const struct guard_rule *r, unsigned flags)

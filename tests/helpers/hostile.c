@@ -15,6 +15,8 @@
  *                             msync (or sleep 30 s)
  *   hostile name NAME         set our name (comm) to NAME, then msync
  *   hostile listen            listen() on a fresh, unbound TCP socket
+ *   hostile memfd-exec PATH [ARG...]  run a copy of PATH from a memfd (argv[0] PATH)
+ *   hostile memfd-noexec      create a sealed non-executable memfd
  *   hostile sleep             nothing: sleep 30 s (the target of unconfined controls)
  *   hostile read|write|list|unlink PATH [ARG...]   that, on PATH (list prints the names)
  *   hostile symlink LINK TARGET [ARG...]            create LINK pointing at TARGET
@@ -323,6 +325,29 @@ int main(int argc, char **argv)
 	int rc = argc > 2 ? file_op(op, argv[2], argc > 3 ? argv[3] : "") : -1;
 	if (rc >= 0)
 		return rc;
+	if (strcmp(op, "memfd-exec") == 0 || strcmp(op, "memfd-noexec") == 0) {
+		/* A copy of PATH (readable, not executable under the policy)
+		 * in a memfd, then exec it with the remaining arguments. */
+		bool sealed = op[6] == 'n';
+		int mfd = (int)syscall(SYS_memfd_create, "copy", sealed ? 8U /* MFD_NOEXEC_SEAL */ : 0U);
+		if (mfd < 0)
+			return fail("memfd_create");
+		if (sealed) {
+			puts("ok");
+			return 0;
+		}
+		int in = open(argc > 2 ? argv[2] : "/nonexistent", O_RDONLY);
+		if (in < 0)
+			return fail("open");
+		char buf[65536];
+		ssize_t n;
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(mfd, buf, (size_t)n) != n)
+				return fail("write");
+		char *const env[] = { NULL };
+		fexecve(mfd, argv + 2, env);
+		return fail("fexecve");
+	}
 	if (strcmp(op, "listen") == 0) { /* a server on an ephemeral port */
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0)

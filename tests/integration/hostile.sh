@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]}))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -158,6 +158,21 @@ LJ_TEST_LANDLOCK_ABI= t "" -p "$T/kill.ini" -- "$H" name $'\e[31mRED\a' >/dev/nu
 like "a process name in a report: its terminal escapes are written as \\xHH" \
 	'\\x1b\[31mRED\\x07\[[0-9]+\] was stopped: forbidden syscall msync' "$(cat "$T/err")"
 fails "...and no raw escape byte reaches stderr" grep -q $'\e' "$T/err"
+
+# ---- executing a readable file through a memfd copy --------------------------
+# Landlock never governs executing a memfd: a copy of any readable program
+# would run though no rule lets it execute.
+mkdir -p "$T/ro"
+install -m 0755 "$H" "$T/ro/copy"
+is "control: outside landjail a memfd copy of a file runs" "(unset)" "$(as_user "$H" memfd-exec "$T/ro/copy" getenv X)"
+is "control: the file itself cannot be executed under --ro (126)" 126 \
+	"$(lj --ro "$T/ro" -- "$T/ro/copy" getenv X >/dev/null 2>&1; echo $?)"
+for setup in "${setups[@]}"; do
+	jail "$setup" --ro "$T/ro" -- "$H" memfd-exec "$T/ro/copy" getenv X
+	is "[$setup] an executable memfd is refused" "EPERM memfd_create" "$out"
+	jail "$setup" -- "$H" memfd-noexec
+	is "[$setup] a sealed non-executable memfd works" ok "$out"
+done
 
 # ---- listen() under mode = tcp without a bind port -------------------------------
 # An unbound socket's listen() binds an ephemeral port that no Landlock
