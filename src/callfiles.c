@@ -91,6 +91,7 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
 				 p->isolate, strerror(errno));
 		return err;
 	}
+	size_t before = p->n_fs;
 	for (size_t i = 1; argv[i]; i++) {
 		char *path = callfiles_arg_path(argv[i]);
 		int rc = path ? grant_arg(p, &iso, path, cf, msg) : 0;
@@ -107,9 +108,13 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
 		cf->scratch = NULL;
 		return err;
 	}
+	size_t granted = p->n_fs - before;
 	policy_add_fs(p, cf->scratch, FS_RW, false, p->isolate_at);
 	for (size_t i = 0; i < p->scratch_env.n; i++)
 		policy_add_env_set(p, p->scratch_env.v[i], cf->scratch, p->isolate_at);
+	diag_info("isolate: %zu file%s of %s named on the command line (%zu created as "
+		  "outputs), scratch directory %s", granted, granted == 1 ? "" : "s", p->isolate,
+		  cf->created.n, cf->scratch);
 	return 0;
 }
 
