@@ -296,4 +296,9 @@ static inline int lj_landlock_restrict_self(int ruleset_fd, __u32 flags)
 #define LJ_NR_file_getattr 468   /* 6.17 */
 #define LJ_NR_file_setattr 469   /* 6.17 */
 
+/* memfd_create(2) flags from Linux 6.3 (linux/memfd.h). */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
 #endif

@@ -1,13 +1,27 @@
 #include "diag.h"
+#include "report.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 enum verbosity diag_verbosity = VERB_NORMAL;
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	if (report_program_started()) {
+		/* The program may have filled or shut down stderr: one line,
+		 * written whole or not at all, never blocking. */
+		char line[REPORT_LINE_MAX];
+		int n = snprintf(line, sizeof(line), "landjail: %s", prefix);
+		if (n > 0 && (size_t)n < sizeof(line))
+			n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+		size_t len = n < 0 ? 0 : (size_t)n < sizeof(line) - 1 ? (size_t)n : sizeof(line) - 2;
+		line[len++] = '\n';
+		report_write_nonblocking(STDERR_FILENO, line, len);
+		return;
+	}
 	fprintf(stderr, "landjail: %s", prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -1,30 +1,47 @@
 /* A small seccomp filter that keeps the sandbox's hands off landjail
- * itself where Landlock cannot (signal scoping needs ABI 6): no signal
- * and no pidfd for the supervisor, its process group, or every process
- * at once (kill -1).  Without it a program could kill landjail and leave
- * its own processes running past the timeout.
+ * itself.  Below Landlock ABI 6 (signal scoping) and in the namespace
+ * backend: no signal, pidfd signal or file-owner signal (F_SETOWN,
+ * F_SETSIG, leases, dnotify, FIOSETOWN, SIOCSPGRP) for the supervisor,
+ * its process group, or every process at once (kill -1).  On every ABI:
+ * no change to the supervisor's scheduling, nice value, I/O priority,
+ * CPU affinity or memory placement, which Landlock never governs.  And,
+ * under network mode tcp without a bind port, no listen() (an unbound
+ * socket would listen on an ephemeral port).
+ * Without it a program could kill landjail, leave its own processes
+ * running past the timeout, or starve the supervisor.
  *
  * Written by hand rather than with libseccomp: it depends on the
- * supervisor's pid, so it is built afresh for every run (a handful of
- * instructions), while the main filter stays cacheable. */
+ * supervisor's pid, so it is built afresh for every run (a hundred-odd
+ * instructions, no allocation), while the main filter stays cacheable. */
 #ifndef LANDJAIL_GUARD_H
 #define LANDJAIL_GUARD_H
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
-#define GUARD_MAX_INSNS 32
+#define GUARD_MAX_INSNS 200
 
 struct guard {
 	struct sock_filter insns[GUARD_MAX_INSNS];
-	unsigned short len; /* 0: no guard needed */
+	unsigned short len; /* 0: no guard */
 };
 
-/* Build the guard for a supervisor pid and process group; with
- * same_group the program shares that group (--keep-session), so kill(0)
- * is refused too. */
-void guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, bool same_group);
+/* What a run needs besides the scheduling rules, which are always in. */
+enum {
+	GUARD_SIGNALS = 1,    /* the signal rules: below Landlock ABI 6 */
+	GUARD_SAME_GROUP = 2, /* the program shares our group (--keep-session): kill(0) too */
+	GUARD_NO_LISTEN = 4,  /* refuse listen(): mode = tcp without a bind port */
+};
+
+/* Build the guard for a supervisor pid and process group.  0, or -E2BIG
+ * when the table outgrew the filter. */
+int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags);
+
+/* The rule table, for the unit test: how many rules, and each one's call. */
+size_t guard_rule_count(void);
+int guard_rule_nr(size_t i);
 
 /* In the child, after no_new_privs: install it.  0 or -errno. */
 int guard_enter(const struct guard *g);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callfiles.h"
 #include "cli.h"
 #include "command.h"
 #include "config.h"
@@ -288,6 +289,40 @@ out:
 	return status;
 }
 
+/* With --explain, first the observed run that names every refusal
+ * (explain.c), then the confined one. */
+static int explain_and_run(const struct cli *c, struct policy *p)
+{
+	int status = c->explain ? explain_main(c, p) : 0;
+	return status ? status : run(c, p);
+}
+
+/* run(), with the call's own files and scratch directory when the policy
+ * isolates calls in the work directory (callfiles.h).  Their rules lie
+ * beneath the isolated directory, which the forbid check has passed. */
+static int run_call(const struct cli *c, struct policy *p)
+{
+	if (!p->isolate)
+		return explain_and_run(c, p);
+	struct callfiles cf;
+	char *msg = NULL;
+	int status = EXIT_LANDJAIL;
+	struct errlist el = { 0 };
+	if (callfiles_prepare(p, c->command, &cf, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+	} else {
+		policy_open_paths(p, &el);
+		if (el.n)
+			errlist_print(&el);
+		else
+			status = explain_and_run(c, p);
+	}
+	errlist_free(&el);
+	callfiles_cleanup(&cf, status != 0);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -333,10 +368,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			configure_reports(&c, &p);
-			if (c.explain)
-				status = explain_main(&c, &p);
-			if (!status)
-				status = run(&c, &p);
+			status = run_call(&c, &p);
 		}
 		errlist_free(&el);
 		policy_free(&p);

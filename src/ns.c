@@ -342,6 +342,24 @@ static int drop_capabilities(void)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
+/* Make the staged tree (our cwd) the root and leave the old one behind.
+ * pivot_root(".", ".") stacks the old root under the new one, then it is
+ * detached.  Where the root is the initramfs (rootfs), which can never be
+ * unmounted, pivot_root fails with EINVAL: then, as switch_root(8) does,
+ * move the new root over "/" and chroot into it.  The old root stays
+ * mounted beneath, out of reach: the program keeps no capability that
+ * could chroot back out or mount (drop_capabilities). */
+static int switch_to_stage(void)
+{
+	if (syscall(SYS_pivot_root, ".", ".") == 0)
+		return umount2(".", MNT_DETACH);
+	if (errno != EINVAL)
+		return -1;
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0)
+		return -1;
+	return chdir("/");
+}
+
 int ns_enter(struct ns_plan *plan)
 {
 	/* Root may make the other namespaces without a user namespace (and
@@ -422,10 +440,8 @@ int ns_enter(struct ns_plan *plan)
 	if (!root_bound && mount_setattr(AT_FDCWD, NS_STAGE, 0, &ro, sizeof(ro)) < 0)
 		return failed(plan, "making the new root read-only", NULL);
 
-	if (chdir(NS_STAGE) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+	if (chdir(NS_STAGE) < 0 || switch_to_stage() < 0)
 		return failed(plan, "pivot_root to the new root", NULL);
-	if (umount2(".", MNT_DETACH) < 0)
-		return failed(plan, "detaching the old root", NULL);
 	if (!plan->cwd || chdir(plan->cwd) < 0) {
 		if (chdir("/") < 0)
 			return failed(plan, "chdir", "/");

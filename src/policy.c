@@ -5,11 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "limit.h"
+#include "pathid.h"
 
 /* Access classes, in the order --check prints them. */
 static const struct {
@@ -75,6 +78,8 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_forbid; i++)
 		free(p->forbid[i].path);
 	free(p->forbid);
+	free(p->isolate);
+	strv_free(&p->scratch_env);
 	for (size_t i = 0; i < p->env.n_set; i++) {
 		free(p->env.set[i].name);
 		free(p->env.set[i].value);
@@ -114,10 +119,14 @@ void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
 	};
 }
 
-void policy_add_forbid(struct policy *p, const char *path, struct origin at)
+void policy_add_forbid(struct policy *p, const char *path, bool beneath, struct origin at)
 {
+	for (size_t i = 0; i < p->n_forbid; i++)
+		if (p->forbid[i].beneath == beneath && strcmp(p->forbid[i].path, path) == 0)
+			return; /* ${HOME} is often one of the others */
 	p->forbid = grow_array(p->forbid, sizeof(*p->forbid), p->n_forbid, &p->cap_forbid);
-	p->forbid[p->n_forbid++] = (struct fs_forbid){ .path = xstrdup(path), .at = at };
+	p->forbid[p->n_forbid++] = (struct fs_forbid){ .path = xstrdup(path), .beneath = beneath,
+						       .at = at };
 }
 
 void policy_add_env_keep(struct policy *p, const char *glob)
@@ -217,33 +226,148 @@ bool path_covers(const char *dir, const char *path)
 }
 
 
+/* forbid: no writable rule may cover the directory (be it, or one of its
+ * ancestors), compared by inode as Landlock compares. */
+/* In the set of writable targets, the isolated directory's index. */
+#define ISOLATE_TARGET (-2)
+
+static void check_forbid_above(const struct policy *p, const struct fs_forbid *f,
+			       struct pathid_set *writable, struct errlist *el)
+{
+	int dir = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return; /* nothing there to protect on this machine */
+	ssize_t i = pathid_set_covering(writable, dir);
+	if (i == ISOLATE_TARGET)
+		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
+			    "isolate = %s would make files in %s writable, which %s:%u forbids "
+			    "(point it at a directory of the application's own)",
+			    p->isolate, f->path, f->at.file, f->at.line);
+	if (i >= 0) {
+		const struct fs_rule *r = &p->fs[i];
+		char *canon = fd_realpath(dir);
+		errlist_add(el, r->at.file, r->at.line,
+			    "%s = %s would make %s writable, which %s:%u forbids "
+			    "(point it at a directory of the application's own)",
+			    fs_access_name(r->access), r->path, canon ? canon : f->path,
+			    f->at.file, f->at.line);
+		free(canon);
+	}
+	close(dir);
+}
+
+/* forbid-beneath: the identities of what its patterns name now. */
+struct beneath {
+	struct {
+		struct pathid id;
+		char *path;
+		const struct fs_forbid *from;
+	} *e;
+	size_t n, cap;
+	size_t hit;
+};
+
+static void beneath_add(struct beneath *b, const struct fs_forbid *f)
+{
+	glob_t g;
+	if (glob(f->path, GLOB_NOSORT, NULL, &g) != 0)
+		return; /* nothing matches on this machine */
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct pathid id;
+		if (!pathid_of_path(g.gl_pathv[i], &id))
+			continue;
+		b->e = grow_array(b->e, sizeof(*b->e), b->n, &b->cap);
+		b->e[b->n].id = id;
+		b->e[b->n].path = xstrdup(g.gl_pathv[i]);
+		b->e[b->n++].from = f;
+	}
+	globfree(&g);
+}
+
+static bool beneath_match(const struct pathid *id, void *arg)
+{
+	struct beneath *b = arg;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->e[i].id.dev == id->dev && b->e[i].id.ino == id->ino) {
+			b->hit = i;
+			return true;
+		}
+	return false;
+}
+
+/* The directory a rule's target is in, or the target if a directory. */
+static int rule_dir(const struct fs_rule *r, struct beneath *b, bool *hit)
+{
+	int fd = r->fd >= 0 ? fcntl(r->fd, F_DUPFD_CLOEXEC, 0)
+			    : open(r->path, O_PATH | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode))
+		return fd;
+	/* A file: itself, then walk from its directory. */
+	struct pathid id = { .dev = st.st_dev, .ino = st.st_ino };
+	*hit = beneath_match(&id, b);
+	char *canon = fd_realpath(fd);
+	close(fd);
+	if (!canon)
+		return -1;
+	char *slash = strrchr(canon, '/');
+	if (slash)
+		slash[slash == canon] = '\0';
+	fd = open(canon, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	free(canon);
+	return fd;
+}
+
+static void check_forbid_beneath(const struct policy *p, struct beneath *b, struct errlist *el)
+{
+	for (size_t i = 0; i < p->n_fs && b->n; i++) {
+		const struct fs_rule *r = &p->fs[i];
+		if (!fs_access_writes(r->access) || r->missing)
+			continue;
+		bool hit = false;
+		int dir = rule_dir(r, b, &hit);
+		if (!hit && dir >= 0)
+			hit = pathid_walk_up(dir, beneath_match, b);
+		if (dir >= 0)
+			close(dir);
+		if (hit)
+			errlist_add(el, r->at.file, r->at.line,
+				    "%s = %s is in %s, where %s:%u forbids writable rules "
+				    "(point it at a directory of the application's own)",
+				    fs_access_name(r->access), r->path, b->e[b->hit].path,
+				    b->e[b->hit].from->at.file, b->e[b->hit].from->at.line);
+	}
+}
+
 void policy_check_forbidden(const struct policy *p, struct errlist *el)
 {
 	if (!p->n_forbid)
 		return;
-	/* Canonical paths of the writable rules, once each: there are few. */
-	char **canon = xcalloc(p->n_fs, sizeof(*canon));
-	for (size_t i = 0; i < p->n_fs; i++)
-		if (p->fs[i].fd >= 0 && fs_access_writes(p->fs[i].access))
-			canon[i] = fd_realpath(p->fs[i].fd);
+	struct beneath b = { 0 };
+	struct pathid_set writable;
+	pathid_set_writable(p, &writable); /* room for one more: the isolated directory */
+	if (p->isolate && pathid_of_path(p->isolate, &writable.id[writable.n]))
+		writable.rule[writable.n++] = ISOLATE_TARGET;
 	for (size_t f = 0; f < p->n_forbid; f++) {
-		char *dir = realpath(p->forbid[f].path, NULL);
-		if (!dir)
-			continue; /* nothing there to protect on this machine */
-		for (size_t i = 0; i < p->n_fs; i++) {
-			const struct fs_rule *r = &p->fs[i];
-			if (canon[i] && path_covers(canon[i], dir))
-				errlist_add(el, r->at.file, r->at.line,
-					    "%s = %s would make %s writable, which %s:%u forbids "
-					    "(point it at a directory of the application's own)",
-					    fs_access_name(r->access), r->path, dir,
-					    p->forbid[f].at.file, p->forbid[f].at.line);
-		}
-		free(dir);
+		if (p->forbid[f].beneath)
+			beneath_add(&b, &p->forbid[f]);
+		else
+			check_forbid_above(p, &p->forbid[f], &writable, el);
 	}
-	for (size_t i = 0; i < p->n_fs; i++)
-		free(canon[i]);
-	free(canon);
+	pathid_set_free(&writable);
+	check_forbid_beneath(p, &b, el);
+	/* The isolated directory: its calls create and write files there. */
+	int isofd = p->isolate && b.n ? open(p->isolate, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (isofd >= 0 && pathid_walk_up(isofd, beneath_match, &b))
+		errlist_add(el, p->isolate_at.file, p->isolate_at.line,
+			    "isolate = %s is in %s, where %s:%u forbids writable rules "
+			    "(point it at a directory of the application's own)", p->isolate,
+			    b.e[b.hit].path, b.e[b.hit].from->at.file, b.e[b.hit].from->at.line);
+	if (isofd >= 0)
+		close(isofd);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.e[i].path);
+	free(b.e);
 }
 
 static void print_fs(FILE *out, const struct policy *p)
@@ -259,8 +383,15 @@ static void print_fs(FILE *out, const struct policy *p)
 			print_word(out, r->path);
 			fputs(r->missing ? " (absent here)\n" : "\n", out);
 		}
+	if (p->isolate) {
+		fputs("isolate = ", out);
+		print_word(out, p->isolate);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < p->scratch_env.n; i++)
+		fprintf(out, "scratch-env = %s\n", p->scratch_env.v[i]);
 	for (size_t i = 0; i < p->n_forbid; i++) {
-		fputs("forbid = ", out);
+		fputs(p->forbid[i].beneath ? "forbid-beneath = " : "forbid = ", out);
 		print_word(out, p->forbid[i].path);
 		fputc('\n', out);
 	}

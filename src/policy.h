@@ -40,9 +40,12 @@ struct fs_rule {
 	bool missing; /* optional and absent on this machine */
 };
 
-/* A directory that no rule may make writable, from [filesystem] forbid. */
+/* A directory that no rule may make writable, from [filesystem] forbid
+ * (the directory: no rule on it or above it), or forbid-beneath (nothing
+ * in it either; path may be a glob(3) pattern). */
 struct fs_forbid {
 	char *path;
+	bool beneath;
 	struct origin at;
 };
 
@@ -92,6 +95,12 @@ struct policy {
 	size_t n_fs, cap_fs;
 	struct fs_forbid *forbid;
 	size_t n_forbid, cap_forbid;
+	/* [filesystem] isolate and scratch-env (callfiles.h): a work
+	 * directory of which each call sees only what its command line
+	 * names, and a private scratch directory inside it. */
+	char *isolate;
+	struct origin isolate_at;
+	struct strv scratch_env;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
 		bool configured; /* some profile says clear or keep */
@@ -125,7 +134,7 @@ const char *policy_label(struct policy *p, const char *label);
 
 void policy_add_fs(struct policy *p, const char *path, enum fs_access a,
 		   bool optional, struct origin at);
-void policy_add_forbid(struct policy *p, const char *path, struct origin at);
+void policy_add_forbid(struct policy *p, const char *path, bool beneath, struct origin at);
 void policy_add_env_keep(struct policy *p, const char *glob);
 void policy_add_env_set(struct policy *p, const char *name, const char *value,
 			struct origin at);
@@ -149,8 +158,9 @@ void policy_open_paths(struct policy *p, struct errlist *el);
 void policy_close_paths(struct policy *p);
 
 /* After policy_open_paths(): report every writable rule (rw, rwx, dev)
- * that covers a forbidden directory, that is names it or a directory
- * above it. */
+ * that covers a forbidden directory (is it or one of its ancestors) and
+ * every one in a forbid-beneath directory, by device and inode after
+ * links, /proc/self magic links and bind mounts (pathid.h). */
 void policy_check_forbidden(const struct policy *p, struct errlist *el);
 
 /* The effective policy as a profile that would produce it. */

@@ -1,18 +1,57 @@
 /* [filesystem]: path rules and forbidden directories. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "section.h"
 
-static void key_forbid(struct keyctx *k, const char *value)
+static void key_forbid(struct keyctx *k, const char *key, const char *value)
 {
 	struct strv words = { 0 };
-	if (!key_words(k, "forbid", value, &words))
+	if (!key_words(k, key, value, &words))
 		return;
+	bool beneath = strcmp(key, "forbid-beneath") == 0;
 	for (size_t i = 0; i < words.n; i++) {
 		if (words.v[i][0] != '/')
-			key_error(k, "forbid: \"%s\" is not an absolute path", words.v[i]);
+			key_error(k, "%s: \"%s\" is not an absolute path", key, words.v[i]);
 		else
-			policy_add_forbid(key_policy(k), words.v[i], key_origin(k));
+			policy_add_forbid(key_policy(k), words.v[i], beneath, key_origin(k));
+	}
+	strv_free(&words);
+}
+
+/* isolate = DIR: one directory; a later profile's replaces an earlier's. */
+static void key_isolate(struct keyctx *k, const char *value)
+{
+	struct strv words = { 0 };
+	if (!key_words(k, "isolate", value, &words))
+		return;
+	struct policy *p = key_policy(k);
+	if (words.n != 1 || words.v[0][0] != '/') {
+		key_error(k, "isolate: expected one absolute directory, got \"%s\"", value);
+	} else {
+		free(p->isolate);
+		p->isolate = xstrdup(words.v[0]);
+		p->isolate_at = key_origin(k);
+	}
+	strv_free(&words);
+}
+
+static void key_scratch_env(struct keyctx *k, const char *value)
+{
+	struct strv words = { 0 };
+	if (!key_words(k, "scratch-env", value, &words))
+		return;
+	struct policy *p = key_policy(k);
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+		bool ok = !isdigit((unsigned char)w[0]);
+		for (const char *c = w; ok && *c; c++)
+			ok = *c == '_' || isalnum((unsigned char)*c);
+		if (!ok)
+			key_error(k, "scratch-env: \"%s\" is not a variable name", w);
+		else if (!strv_contains(&p->scratch_env, w))
+			strv_push(&p->scratch_env, xstrdup(w));
 	}
 	strv_free(&words);
 }
@@ -20,12 +59,20 @@ static void key_forbid(struct keyctx *k, const char *value)
 void filesystem_profile_key(struct keyctx *k, const char *key, const char *value)
 {
 	enum fs_access a;
-	if (strcmp(key, "forbid") == 0) {
-		key_forbid(k, value);
+	if (strcmp(key, "isolate") == 0) {
+		key_isolate(k, value);
+		return;
+	}
+	if (strcmp(key, "scratch-env") == 0) {
+		key_scratch_env(k, value);
+		return;
+	}
+	if (strcmp(key, "forbid") == 0 || strcmp(key, "forbid-beneath") == 0) {
+		key_forbid(k, key, value);
 		return;
 	}
 	if (!fs_access_from_name(key, &a)) {
-		key_unknown(k, "filesystem", key, "ro rox rw rwx dev forbid");
+		key_unknown(k, "filesystem", key, "ro rox rw rwx dev forbid forbid-beneath isolate scratch-env");
 		return;
 	}
 	struct strv words = { 0 };

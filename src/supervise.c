@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -221,6 +222,8 @@ static void wait_for(struct supervisor *sv)
 		for (size_t i = 0; i < sv->n_watch && !sv->done; i++)
 			if (sv->pfd[i].revents)
 				sv->fn[i](sv, sv->pfd[i].fd);
+		/* Reports of what was just done, as far as stderr takes them. */
+		report_flush();
 	}
 }
 
@@ -282,6 +285,47 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
 }
 
 
+/* The program must not be able to end, stop or starve landjail, which
+ * would leave it running past the timeout and unreported:
+ * - the guard filter (guard.h) refuses the calls that reach our pid;
+ * - non-dumpable once the child has started (see become_undumpable);
+ * - SIGPIPE blocked: a report to a stderr the program shut down must
+ *   fail with EPIPE, not kill us.  Blocked rather than ignored, since
+ *   the program starts with the caller's mask (saved in sb->sigmask)
+ *   while an ignored disposition would be inherited across execve. */
+static bool protect_supervisor(struct sandbox *sb)
+{
+	const struct net_policy *net = &sb->policy->net;
+	unsigned flags = (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL ? GUARD_SIGNALS : 0) |
+			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
+			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
+	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), flags);
+	if (err < 0) {
+		diag_error("cannot build the supervisor guard: %s", strerror(-err));
+		return false;
+	}
+	sigset_t pipe;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe, NULL);
+	return true;
+}
+
+/* Out of reach of ptrace, process_vm_writev and pidfd_getfd from a
+ * same-uid process: the namespace backend has no Landlock to scope them.
+ * Only after the child has started: until its execve it shares our
+ * memory, and it must still write its own /proc/self/uid_map, which a
+ * non-dumpable process cannot.  The main filter refuses ptrace and
+ * process_vm_* and the guard pidfd_getfd from the program's first
+ * instruction; this is the second wall. */
+static bool become_undumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+		return true;
+	diag_error("PR_SET_DUMPABLE: %s", strerror(errno));
+	return false;
+}
+
 /* The child runs on its own stack while sharing our memory until it execs
  * (as posix_spawn does): no page tables to copy, which is most of the cost
  * of a fork.  We are suspended meanwhile (CLONE_VFORK), so the child may
@@ -317,9 +361,8 @@ int supervise(struct sandbox *sb)
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
 	sb->supervisor = getpid();
-	/* Landlock scopes signals from ABI 6; below, a small filter does. */
-	if (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL)
-		guard_build(&sb->guard, sb->supervisor, getpgrp(), sb->keep_session);
+	if (!protect_supervisor(sb))
+		return 125;
 	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -356,6 +399,13 @@ int supervise(struct sandbox *sb)
 		close_fd(&sv.timer_fd);
 		return 125;
 	}
+	if (!become_undumpable()) {
+		kill(sv.child, SIGKILL);
+		sweep(&sv);
+		close(sigfd);
+		close_fd(&sv.timer_fd);
+		return 125;
+	}
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
 	sv.seccomp = sb->seccomp;
@@ -365,8 +415,10 @@ int supervise(struct sandbox *sb)
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
+	report_defer(true);
 	wait_for(&sv);
 	size_t leftover = sweep(&sv);
+	report_defer(false);
 	close(sigfd);
 	if (listener >= 0)
 		close(listener);

@@ -145,7 +145,8 @@ fails "delegate shell, wrapped: the secret is not read" grep -qs "$SECRET" "$W/e
 fails "delegate shell, wrapped: no TCP connection" grep -qs tcp "$T/tcp.log"
 fails "delegate shell, wrapped: no leak into the output" red_at_center "$W/delegated.png"
 # 3b. The same delegate with a profile that mistakenly grants every program
-#     in /usr/bin, a shell among them, and most system calls: the shell and
+#     in /usr/bin, a shell among them, the whole work directory and most
+#     system calls: the shell and
 #     python now run, and the other
 #     layers still hold: Landlock keeps \$HOME and the outside file, the
 #     cleared environment holds no secret, [network] refuses the sockets.
@@ -154,6 +155,7 @@ fails "delegate shell, wrapped: no leak into the output" red_at_center "$W/deleg
 	echo 'include = imagemagick-convert'
 	echo '[filesystem]'
 	echo 'rox = /usr/bin'
+	echo "rw = $W" # undoes the per-call isolation, which hides delegates.xml
 	echo '[syscalls]'
 	echo 'allow = @system-service'
 } >"$T/profiles/im-with-shell.ini"

@@ -127,7 +127,7 @@ tmpfile=$(mktemp /tmp/landjail-learn.XXXXXX)
 chmod 666 "$tmpfile"
 ulj --learn "$L/tmpwrite.ini" --base base-converter -- convert rose: "$tmpfile.png" 2>"$T/err"
 like "a write in /tmp is not granted: a comment says which base line forbids it" \
-	'^; not granted: rw = /tmp .*base-converter.ini:[0-9]+ forbids making /tmp writable' \
+	'^; not granted: rw = /tmp .*base-converter(-common)?\.ini:[0-9]+ forbids making /tmp writable' \
 	"$(cat "$L/tmpwrite.ini")"
 like "... and a warning says so" 'not granted: rw = /tmp' "$(cat "$T/err")"
 fails "... so that profile cannot write there" ulj -p "$L/tmpwrite.ini" -- convert rose: "$tmpfile.png"

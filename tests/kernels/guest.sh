@@ -6,6 +6,7 @@
 #   B  6.1 with landlock left out of lsm=  -> namespace backend
 #   C  B, then user namespaces disabled    -> refusal (125) / --best-effort
 #   D  Debian 6.12, Landlock ABI 6         -> Landlock backend
+#   E  B, with the initramfs as the root   -> namespace backend, no pivot_root
 case=$1
 LJ=/lj/landjail
 failed=0
@@ -134,6 +135,18 @@ B)
 	says "--check: the namespace backend enforces it" "namespace backend enforces"
 	confinement
 	network_denied
+	;;
+E)
+	# The root is rootfs, as in an initramfs: pivot_root(2) fails with
+	# EINVAL there and landjail moves its new root over "/" instead.
+	if grep -q '^rootfs / ' /proc/mounts && ! grep -q '^[^r][^ ]* / ' /proc/mounts; then
+		ok "the root is the initramfs (rootfs)"
+	else
+		notok "the root is the initramfs (rootfs): $(grep ' / ' /proc/mounts)"
+	fi
+	expect "namespace backend on the initramfs: runs" 0 $LJ -v --rox /bin -- true
+	says "namespace backend on the initramfs: backend: namespaces" "backend: namespaces"
+	confinement
 	;;
 C)
 	echo 0 >/proc/sys/user/max_user_namespaces

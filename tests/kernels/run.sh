@@ -8,6 +8,7 @@
 #   C  as B, then user.max_user_namespaces=0, then
 #      kernel.unprivileged_userns_clone=0 (refusals and --best-effort)
 #   D  linux-image-6.12 from bookworm-security (Landlock ABI 6)
+#   E  as B, with the initramfs (rootfs) as the root: pivot_root fails
 #
 # Kernels come from apt (apt-get download) into $LJ_KERNEL_CACHE
 # (default /var/cache/landjail-kernels), unpacked once: qemu boots an
@@ -153,6 +154,8 @@ if [ -n "$k61" ]; then
 	boot B "$k61" lj_case=B "lsm=$lsm" &
 	wait
 	boot C "$k61" lj_case=C "lsm=$lsm" &
+	boot E "$k61" lj_case=E lj_rootfs=1 "lsm=$lsm" &
+	wait
 fi
 [ -n "$k612" ] && boot D "$k612" lj_case=D &
 wait
@@ -161,8 +164,9 @@ if [ -n "$k61" ]; then
 	report A
 	report B
 	report C
+	report E
 else
-	skip "A, B, C: linux-image-6.1: ${k61_why:-unavailable}"
+	skip "A, B, C, E: linux-image-6.1: ${k61_why:-unavailable}"
 fi
 if [ -n "$k612" ]; then
 	report D

@@ -1,0 +1,44 @@
+/* Per-call isolation in a shared work directory ([filesystem] isolate).
+ *
+ * Every call of an application shares its TMPDIR, so a rule on that
+ * directory would let code running in one conversion read and replace
+ * the uploads of others in flight.  With isolate = DIR the call gets no
+ * rule on DIR; instead, before the fork:
+ * - each argument that is an absolute path (after an ImageMagick or
+ *   ffmpeg "FORMAT:" prefix and a "[...]" suffix, or after the "=" of a
+ *   "-option=PATH") naming a file beneath DIR becomes a rule on that one
+ *   file: a regular file with content is an input, read-only; an empty
+ *   one is an output the application created, read-write; a name that
+ *   does not exist yet, in an existing directory beneath DIR, is an
+ *   output, created here empty and read-write.  Symbolic links and other
+ *   file types are not granted;
+ * - a private scratch directory DIR/landjail-XXXXXX (mode 0700) is
+ *   created with a read-write rule, and every variable of scratch-env is
+ *   set to it (TMPDIR, MAGICK_TEMPORARY_PATH).
+ * After the run the scratch directory is removed, and so are outputs
+ * created here that are still empty when the program failed. */
+#ifndef LANDJAIL_CALLFILES_H
+#define LANDJAIL_CALLFILES_H
+
+#include <stdbool.h>
+
+#include "policy.h"
+
+struct callfiles {
+	char *scratch;       /* the scratch directory, or NULL */
+	struct strv created; /* outputs created empty for the call */
+};
+
+/* Add the call's rules and environment to p (no-op without isolate).
+ * 0, or -errno with *msg saying what failed (the caller frees it). */
+int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf, char **msg);
+
+/* After the run: remove the scratch directory and, if failed, the
+ * outputs still empty. */
+void callfiles_cleanup(struct callfiles *cf, bool failed);
+
+/* The path an argument names, if it names one absolutely (see above):
+ * a new string, or NULL. */
+char *callfiles_arg_path(const char *arg);
+
+#endif
