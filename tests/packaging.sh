@@ -99,7 +99,8 @@ fi
 if [ -f "$deb" ]; then
 	contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||')
 	promised=$(sed -n '/^\.Sh FILES/,/^\.Sh /p' "$SRCDIR/man/landjail.1" "$SRCDIR/man/landjail.profile.5" |
-		grep -E '^\.It Pa ' | grep -oE 'Pa /[^ ]+' | sed 's/^Pa //' | sort -u)
+		grep -E '^\.It Pa ' | grep -oE 'Pa /[^ ]+' | sed 's/^Pa //' |
+		grep -vE '\*|^/proc/|/[A-Z]+[./]|/[A-Z]+$' | sort -u) # not patterns (NAME.d/*.ini, /proc/PID)
 	missing=
 	for path in $promised; do
 		grep -qxF -- "$path" <<<"$contents" || missing="$missing $path"
