@@ -14,6 +14,7 @@
 #include "command.h"
 #include "config.h"
 #include "environ.h"
+#include "filter_cache.h"
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
@@ -201,6 +202,19 @@ static bool prepare_landlock(const struct policy *p, struct sandbox *sb)
 	return true;
 }
 
+/* The filter cache is trusted only because no sandbox can write it:
+ * refuse a policy that would let the program do so (filter_cache.h). */
+static bool admit_filter_cache(const struct policy *p, int backend)
+{
+	char *msg = NULL;
+	if (filter_cache_admit(p, backend != BACKEND_AUTO, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		return false;
+	}
+	return true;
+}
+
 static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 {
 	struct seccomp_plan *sp = xcalloc(1, sizeof(*sp));
@@ -213,10 +227,10 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 		return false;
 	}
 	sb->seccomp = sp;
-	diag_info("seccomp: %u instructions%s, %s; violations %s", sp->len,
-		  sp->cached ? " (from the filter cache)" : "",
+	diag_info("seccomp: %u instructions, %s; violations %s; filter %s", sp->len,
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
-		  sp->notify ? "reported by name" : "reported from the exit status");
+		  sp->notify ? "reported by name" : "reported from the exit status",
+		  filter_cache_note());
 	return true;
 }
 
@@ -252,7 +266,8 @@ static int run(const struct cli *c, const struct policy *p)
 	sb.landlock_abi = backend == BACKEND_LANDLOCK ? landlock_plan(p, path) : 0;
 	if (sb.landlock_abi < 0 || (sb.landlock_abi > 0 && !prepare_landlock(p, &sb)))
 		goto out;
-	if (!netpolicy_plan(p, sb.landlock_abi, path) || !prepare_seccomp(p, &sb))
+	if (!netpolicy_plan(p, sb.landlock_abi, path) || !admit_filter_cache(p, backend) ||
+	    !prepare_seccomp(p, &sb))
 		goto out;
 	environ_build(p, environ, &env);
 	sb.envp = env.v;
