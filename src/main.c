@@ -15,6 +15,7 @@
 #include "config.h"
 #include "environ.h"
 #include "filter_cache.h"
+#include "hostenv.h"
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
@@ -87,7 +88,12 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 /* Reports go to syslog when the command line or any profile asks. */
 static void configure_reports(const struct cli *c, const struct policy *p)
 {
-	report_to_syslog(c->log_syslog || p->log_syslog);
+	bool wanted = c->log_syslog || p->log_syslog;
+	report_to_syslog(wanted);
+	/* Only asked when wanted: one access() on the wrappers' launch path. */
+	if (wanted && !report_syslog_available())
+		diag_info("syslog: there is no /dev/log here: violations are reported on "
+			  "standard error only");
 }
 
 static void print_kernel_note(FILE *out)
@@ -164,6 +170,20 @@ static int backend_plan(const struct cli *c, const struct policy *p, const char 
 		  cause, program);
 	free(cause);
 	return BACKEND_AUTO;
+}
+
+/* Before any work: refuse where the host's own seccomp filter answers a
+ * call landjail needs with an error (a kill, it cannot survive). */
+static bool host_allows(const struct policy *p)
+{
+	char *msg = NULL;
+	int abi = landlock_abi();
+	if (host_probe(abi < 0 && !p->best_effort ? abi : 0, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		return false;
+	}
+	return true;
 }
 
 static int resolve_program(const struct policy *p, const char *name,
@@ -252,7 +272,7 @@ static int run(const struct cli *c, const struct policy *p)
 		goto out;
 	sb.path = path;
 	status = EXIT_LANDJAIL;
-	if (!limits_plan(p))
+	if (!limits_plan(p) || !host_allows(p))
 		goto out;
 	int backend = backend_plan(c, p, path);
 	if (backend < 0)

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static bool to_syslog;
 
@@ -14,6 +15,11 @@ void report_to_syslog(bool on)
 bool report_syslog_enabled(void)
 {
 	return to_syslog;
+}
+
+bool report_syslog_available(void)
+{
+	return access("/dev/log", F_OK) == 0;
 }
 
 void report(int priority, const char *fmt, ...)
