@@ -226,5 +226,31 @@ is "user namespace: we are in one, only our uid mapped (control)" "$LJ_UID $LJ_U
 mastodon_calls "sidekiq, in a user namespace" "$T/sidekiq.rules"
 INNER=()
 
+# ---- MAGICK_CONFIGURE_PATH: the application's own policy.xml --------------------------------
+mkdir -p "$T/magick"
+cat >"$T/magick/policy.xml" <<'XML'
+<policymap>
+  <policy domain="coder" rights="none" pattern="PNG" />
+</policymap>
+XML
+chmod -R a+rX "$T/magick"
+app() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
+rm -f "$W"/magick.*
+app convert rose: "$W/magick.png"
+ok "without MAGICK_CONFIGURE_PATH the wrapped convert writes PNG (control)" test -s "$W/magick.png"
+rm -f "$W"/magick.*
+# (ImageMagick leaves an empty output file behind when its policy refuses.)
+fails "the policy.xml disables PNG without landjail (control)" \
+	plain env MAGICK_CONFIGURE_PATH="$T/magick" convert rose: "$W/magick.png"
+out=$(app env MAGICK_CONFIGURE_PATH="/nonexistent:$T/magick" convert rose: "$W/magick.png" 2>&1)
+is "with MAGICK_CONFIGURE_PATH, the wrapped convert honours it: no PNG" 1 $?
+fails "  and no PNG written" test -s "$W/magick.png"
+like "  ImageMagick says its policy forbids it" "not allowed by the security policy .PNG" "$out"
+app env MAGICK_CONFIGURE_PATH="$T/magick" convert rose: "$W/magick.jpg"
+ok "  while JPEG still works there (control)" test -s "$W/magick.jpg"
+out=$(app env MAGICK_CONFIGURE_PATH="relative/dir" convert rose: "$W/magick.gif" 2>&1)
+like "a relative MAGICK_CONFIGURE_PATH entry is a file:line error" \
+	"imagemagick-common.ini:[0-9]+: ro-from-env: MAGICK_CONFIGURE_PATH holds \"relative/dir\"" "$out"
+
 plan "$_tap_n"
 done_testing
