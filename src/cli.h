@@ -32,6 +32,7 @@ struct cli {
 	int *keep_fds;              /* --keep-fd, sorted, no duplicates */
 	size_t n_keep_fds, cap_keep_fds;
 	bool keep_session;
+	const char *doctor; /* --doctor: the wrapper directory to check */
 };
 
 /* Returns 0, or -1 after printing what is wrong (exit 125). */

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "command.h"
 #include "config.h"
+#include "doctor.h"
 #include "environ.h"
 #include "filter_cache.h"
 #include "hostenv.h"
@@ -319,6 +320,8 @@ int main(int argc, char **argv)
 		printf("landjail %s\n", LANDJAIL_VERSION);
 	} else if (c.status) {
 		status = status_report(stdout);
+	} else if (c.doctor) {
+		status = doctor_run(stdout, c.doctor);
 	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;

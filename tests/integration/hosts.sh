@@ -226,6 +226,88 @@ is "user namespace: we are in one, only our uid mapped (control)" "$LJ_UID $LJ_U
 mastodon_calls "sidekiq, in a user namespace" "$T/sidekiq.rules"
 INNER=()
 
+# ---- landjail --doctor, run as the application in its host --------------------------------
+doc() { in_host "$T/sidekiq.rules" "$LANDJAIL" --doctor="$WR" 2>&1; }
+out=$(doc)
+is "--doctor in the sidekiq unit: all is well" 0 $?
+like "  it says so" "all checks passed" "$out"
+like "  each wrapper is found first and tried" "ok   convert: the wrapper, then /usr/bin/convert; trial run \"convert -version\" works" "$out"
+like "  the work directory is checked" "ok   TMPDIR=$W: a directory of the caller's own" "$out"
+out=$(in_host "$T/sidekiq.rules" env PATH="/usr/bin:$WR:/bin" "$LANDJAIL" --doctor="$WR" 2>&1)
+is "--doctor: wrappers not first on PATH is a problem" 1 $?
+like "  named, with the fix" "FAIL PATH finds /usr/bin/convert, not the wrapper: put $WR first on PATH|FAIL convert: PATH finds /usr/bin/convert, not the wrapper: put $WR first" "$out"
+out=$(in_host "$T/sidekiq.rules" env -u TMPDIR "$LANDJAIL" --doctor="$WR" 2>&1)
+is "--doctor: no work directory is a problem" 1 $?
+like "  named" "FAIL none: set LANDJAIL_WORKDIR, TMPDIR or TMP" "$out"
+mkdir -p "$T/notmine"
+chown 12345 "$T/notmine"
+out=$(in_host "$T/sidekiq.rules" env TMPDIR="$T/notmine" "$LANDJAIL" --doctor="$WR" 2>&1)
+like "--doctor: a work directory that is someone else's is a problem" "FAIL TMPDIR=$T/notmine: owned by someone else" "$out"
+mkdir -p "$T/badwr"
+cp -p "$WR"/* "$T/badwr/"
+sed -i 's|-p [^ ]*imagemagick-convert.ini|-p /nonexistent.ini|' "$T/badwr/convert"
+out=$(in_host "$T/sidekiq.rules" env PATH="$T/badwr:/usr/bin:/bin" "$LANDJAIL" --doctor="$T/badwr" 2>&1)
+is "--doctor: a wrapper that cannot run is a problem" 1 $?
+like "  its trial run fails" "FAIL convert: the wrapper, then /usr/bin/convert; trial run \"convert -version\" FAILS" "$out"
+out=$(in_host "$T/service.rules" "$LANDJAIL" --doctor="$WR" 2>&1)
+like "--doctor under @system-service names the calls to add back" \
+	"to fix: .*SystemCallFilter=landlock_create_ruleset landlock_add_rule landlock_restrict_self seccomp" "$out"
+
+# ---- the shipped deployment examples, in the hosts they are for --------------------------------
+# Each example's environment (PATH, TMPDIR, XDG_CACHE_HOME), its paths
+# moved under $T/root, its directories made as the example makes them.
+EX=$SRCDIR/packaging/examples
+example_env() { # FILE: KEY=VALUE lines
+	case $1 in
+	*.conf) sed -n 's/^Environment=\([A-Z_]*=.*\)/\1/p' "$1" ;;
+	*Dockerfile) sed -n 's/^ENV \([A-Z_]*=.*\)/\1/p' "$1" ;;
+	*.yml) sed -n 's/^    \([A-Z_]*\): \(.*\)/\1=\2/p' "$1" ;;
+	*.yaml) awk '/- name: / { n = $3 } /value: / && n { print n "=" $2; n = "" }' "$1" ;;
+	esac
+}
+R=$T/root
+example_run() { # FILE RULES DOCTOR [IMAGE_FILE]: Mastodon's convert in the example's set-up
+	local file=$1 rules=$2 doctor=$3 kv path="" tmp="" cache="" p
+	while IFS= read -r kv; do
+		case $kv in
+		PATH=*) path=${kv#PATH=} ;;
+		TMPDIR=*) tmp=$R${kv#TMPDIR=} ;;
+		XDG_CACHE_HOME=*) cache=$R${kv#XDG_CACHE_HOME=} ;;
+		esac
+	done < <([ $# -gt 3 ] && example_env "$4"; example_env "$file")
+	is "${file#"$EX"/}: the wrappers come first on PATH" /usr/libexec/landjail/wrappers "${path%%:*}"
+	# The test's wrappers in their place; /usr/local is left out, where
+	# this machine keeps a stand-in convert (see HACKING.md).
+	local newpath=$WR
+	for p in $(tr : ' ' <<<"${path#*:}"); do
+		case $p in /usr/local/*) ;; *) newpath=$newpath:$p ;; esac
+	done
+	rm -rf "$R"
+	mkdir -p "$R" "$tmp" "$cache"
+	chmod 755 "$R"
+	chown -R "$LJ_UID:$LJ_UID" "$R"
+	chmod 700 "$tmp" "$cache"
+	cp "$W/in.jpg" "$tmp/in.jpg"
+	chown "$LJ_UID" "$tmp/in.jpg"
+	ex() { "${as_user_cmd[@]}" env -i PATH="$newpath" TMPDIR="$tmp" XDG_CACHE_HOME="$cache" \
+		HOME="$T/ro-home" LC_ALL=C "$T/host-filter" "$rules" "$@"; }
+	ex convert "$tmp/in.jpg" -resize '1280x1280>' "$tmp/out.jpg" 2>"$T/err"
+	is "  convert works in its set-up" 1280x960 "$(plain identify -format '%wx%h' "$tmp/out.jpg" 2>&1)"
+	ex convert "$tmp/in.jpg" -resize '1280x1280>' "$tmp/out.jpg" 2>"$T/err"
+	like "  and the filter cache is used" "filter from the filter cache $cache/landjail" \
+		"$(ex "$LANDJAIL" -v -p "$T/profiles/imagemagick-convert.ini" --path-after "$WR" -- convert "$tmp/in.jpg" "$tmp/out2.jpg" 2>&1)"
+	[ "$doctor" = yes ] || return 0
+	out=$(ex "$LANDJAIL" --doctor="$WR" 2>&1)
+	like "  and --doctor passes there" "all checks passed" "$out"
+}
+example_run "$EX/systemd/mastodon-landjail.conf" "$T/sidekiq.rules" yes
+# (In the web unit ffmpeg, gm and vips are killed by the unit itself:
+# --doctor says so; see the mastodon-web.service tests above.)
+example_run "$EX/systemd/mastodon-landjail.conf" "$T/web.rules" no
+example_run "$EX/docker/Dockerfile" "$T/container.rules" yes
+example_run "$EX/docker/compose.yml" "$T/container.rules" yes "$EX/docker/Dockerfile"
+example_run "$EX/kubernetes/sidekiq.yaml" "$T/container.rules" yes "$EX/docker/Dockerfile"
+
 # ---- MAGICK_CONFIGURE_PATH: the application's own policy.xml --------------------------------
 mkdir -p "$T/magick"
 cat >"$T/magick/policy.xml" <<'XML'
