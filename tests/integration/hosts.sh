@@ -15,10 +15,14 @@ need_pkg file /usr/bin/file
 need_pkg ffmpeg /usr/bin/ffmpeg /usr/bin/ffprobe
 need_pkg systemd systemd-analyze
 need_pkg python3 python3
+need_pkg podman podman
+need_pkg runc runc
 JSON=/usr/share/containers/seccomp.json
 [ -r "$JSON" ] || need_pkg golang-github-containers-common "$JSON"
 
 install -m 0755 "$HOST_FILTER" "$T/host-filter"
+# Everything the container sees lives in $T: landjail too.
+[ "${LANDJAIL#"$T"/}" != "$LANDJAIL" ] || { install -m 0755 "$LANDJAIL" "$T/landjail"; LANDJAIL=$T/landjail; }
 WR=$T/wrappers
 make_wrappers "$WR"
 W=$T/app/tmp
@@ -225,6 +229,40 @@ is "user namespace: we are in one, only our uid mapped (control)" "$LJ_UID $LJ_U
 	"$(as_user "${INNER[@]}" sh -c 'read -r a b c </proc/self/uid_map; echo "$a $b $c"')"
 mastodon_calls "sidekiq, in a user namespace" "$T/sidekiq.rules"
 INNER=()
+
+# ---- a real container: podman run --rootfs, the engine's default seccomp profile ----------------
+# (See /work/shared/notes: runc, cgroupfs, explicit ulimits, a directory
+# as the root: /usr and /etc of this machine, read-only.)
+ROOTFS=$T/rootfs
+mkdir -p "$ROOTFS/usr" "$ROOTFS/etc" "$ROOTFS/tmp" "$ROOTFS/proc" "$ROOTFS/dev" "$ROOTFS/sys"
+for l in bin lib lib64 sbin; do ln -s "usr/$l" "$ROOTFS/$l"; done
+chmod 1777 "$ROOTFS/tmp"
+rm -f "$W/out.jpg" "$W/out.mp4" "$W/leak.jpg"
+out=$(timeout 300 podman --runtime runc --cgroup-manager=cgroupfs run --rm --log-driver none \
+	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --user "$LJ_UID:$LJ_UID" \
+	--read-only --security-opt no-new-privileges --cap-drop ALL \
+	-v /usr:/usr:ro -v /etc:/etc:ro -v "$T:$T:ro" -v "$W:$W" \
+	-e PATH="$WR:/usr/bin:/bin" -e TMPDIR="$W" -e HOME=/nonexistent -e LC_ALL=C -w "$W" \
+	--rootfs "$ROOTFS" /usr/bin/sh -c '
+		grep "^Seccomp:" /proc/self/status
+		convert in.jpg -resize "1280x1280>" out.jpg && echo convert-ok
+		identify -format "%m %wx%h\n" in.jpg
+		file -b --mime-type in.jpg
+		ffmpeg -nostdin -v error -i in.mp4 -vf scale=80:60 -pix_fmt yuv420p out.mp4 && echo ffmpeg-ok
+		ffprobe -v error -select_streams v -show_entries stream=width,height -of csv=p=0 in.mp4
+		convert '"$T/secret/private.jpg"' leak.jpg 2>/dev/null || echo leak-refused
+		cat '"$T/secret/private.jpg"' >/dev/null && echo outside-readable-in-container
+	' 2>&1)
+like "podman: the container runs under the engine's seccomp filter" "^Seccomp:.2" "$out"
+like "podman: convert through the wrapper" "convert-ok" "$out"
+is "podman: and its output" 1280x960 "$(plain identify -format '%wx%h' "$W/out.jpg" 2>&1)"
+like "podman: identify" "JPEG 1600x1200" "$out"
+like "podman: file" "image/jpeg" "$out"
+like "podman: ffmpeg" "ffmpeg-ok" "$out"
+like "podman: ffprobe" "160,120" "$out"
+like "podman: the outside file is readable in the container (control)" "outside-readable-in-container" "$out"
+like "podman: but not through the wrapper" "leak-refused" "$out"
+fails "  and nothing was written" test -e "$W/leak.jpg"
 
 # ---- landjail --doctor, run as the application in its host --------------------------------
 doc() { in_host "$T/sidekiq.rules" "$LANDJAIL" --doctor="$WR" 2>&1; }
