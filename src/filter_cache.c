@@ -221,21 +221,48 @@ static bool mnt_parse(const char *line, struct mnt *m)
 	return true;
 }
 
+/* /proc/self/mountinfo in one piece (malloc'd), or NULL: one or two
+ * reads instead of a stdio buffer's many. */
+static char *read_mountinfo(void)
+{
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 16384, n = 0;
+	char *buf = xmalloc(cap);
+	for (ssize_t r = 1; r > 0; n += (size_t)r) {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap *= 2);
+		if ((r = read(fd, buf + n, cap - n - 1)) < 0) {
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Every other place where the directory canon (canonical) is visible: a
  * bind mount of it or of a directory above it elsewhere.  The directories
  * above each such place go into s too.  -errno when mountinfo cannot be
  * read: then bind mounts cannot be ruled out. */
 static int set_add_aliases(struct ino_set *s, const char *canon)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
+	char *info = read_mountinfo();
+	if (!info)
 		return -errno;
+	size_t lines = 0;
+	for (char *c = info; *c; c++)
+		if (*c == '\n')
+			*c = '\0', lines++;
 	struct mnt *m = xmalloc(sizeof(*m)), *home = xcalloc(1, sizeof(*home));
 	size_t best = 0;
-	char line[8400];
 	/* First the mount canon lies on: the longest mount point above it
 	 * (the last such line wins: it is mounted over the others). */
-	while (fgets(line, sizeof(line), f))
+	char *line = info;
+	for (size_t i = 0; i < lines; i++, line += strlen(line) + 1)
 		if (mnt_parse(line, m) && under(m->point, canon) != (size_t)-1 &&
 		    strlen(m->point) >= best) {
 			best = strlen(m->point);
@@ -247,8 +274,8 @@ static int set_add_aliases(struct ino_set *s, const char *canon)
 		free(rel);
 		rel = xstrdup("/");
 	}
-	rewind(f);
-	while (home->point[0] && fgets(line, sizeof(line), f)) {
+	line = info;
+	for (size_t i = 0; home->point[0] && i < lines; i++, line += strlen(line) + 1) {
 		size_t k;
 		if (!mnt_parse(line, m) || m->major != home->major || m->minor != home->minor ||
 		    (k = under(m->root, rel)) == (size_t)-1)
@@ -261,23 +288,28 @@ static int set_add_aliases(struct ino_set *s, const char *canon)
 	free(rel);
 	free(m);
 	free(home);
-	fclose(f);
+	free(info);
 	return 0;
 }
 
-/* May rule r let the program change what the cache directory (dir, with
- * the directories above it and their aliases in s) holds?  A directory
- * rule does when it names one of them; a file rule when the file is an
- * entry, that is sits in the cache directory itself. */
-static bool rule_reaches(const struct fs_rule *r, const struct ino_set *s, const struct stat *dir)
+static uid_t euid(void)
 {
-	struct stat st;
-	if (r->missing || !fs_access_writes(r->access) ||
-	    (r->fd >= 0 ? fstat(r->fd, &st) : stat(r->path, &st)) < 0)
-		return false;
-	if (S_ISDIR(st.st_mode))
-		return set_has(s, &st);
-	if (!S_ISREG(st.st_mode) || !dir)
+	static uid_t uid = (uid_t)-1;
+	if (uid == (uid_t)-1)
+		uid = geteuid();
+	return uid;
+}
+
+/* May rule r (its inode: st) let the program change what the cache
+ * directory (dir, with the directories above it and their aliases in s)
+ * holds?  A directory rule does when it names one of them; a file rule
+ * when the file is an entry, that is sits in the cache directory itself. */
+static bool rule_reaches(const struct fs_rule *r, const struct stat *st, const struct ino_set *s,
+			 const struct stat *dir)
+{
+	if (S_ISDIR(st->st_mode))
+		return set_has(s, st);
+	if (!S_ISREG(st->st_mode) || !dir)
 		return false;
 	char *real = r->fd >= 0 ? fd_realpath(r->fd) : realpath(r->path, NULL);
 	char *slash = real ? strrchr(real, '/') : NULL;
@@ -292,90 +324,96 @@ static bool rule_reaches(const struct fs_rule *r, const struct ino_set *s, const
 	return in;
 }
 
-static bool policy_writes_dirs(const struct policy *p)
+static char *rule_refused(const struct fs_rule *r, const char *canon)
 {
-	for (size_t i = 0; i < p->n_fs; i++) {
-		struct stat st;
-		const struct fs_rule *r = &p->fs[i];
-		if (!r->missing && fs_access_writes(r->access) &&
-		    (r->fd >= 0 ? fstat(r->fd, &st) : stat(r->path, &st)) == 0 &&
-		    S_ISDIR(st.st_mode))
-			return true;
-	}
-	return false;
+	char *rule = r->at.line ? xasprintf("%s:%u: %s %s", r->at.file, r->at.line,
+					    fs_access_name(r->access), r->path)
+				: xstrdup(r->at.file);
+	char *msg = xasprintf("%s lets the program write landjail's filter cache (%s): it "
+			      "could plant a filter that a later run loads; refusing (narrow "
+			      "the rule, or move the cache out of its reach with "
+			      "XDG_CACHE_HOME)", rule, canon);
+	free(rule);
+	return msg;
 }
 
-/* -EPERM with *msg when some rule of p reaches the cache at dir. */
-static int check_rules(const struct policy *p, const char *dir, char **msg)
+/* -EPERM with *msg when some rule of p reaches the cache at canon (dir:
+ * its inode, NULL when it does not exist). */
+static int check_rules(const struct policy *p, const char *canon, const struct stat *dir,
+		       char **msg)
 {
-	char *canon = canonical(dir);
-	struct stat dst;
-	bool exists = stat(canon, &dst) == 0;
 	struct ino_set *s = xcalloc(1, sizeof(*s));
-	set_add_ancestors(s, canon);
-	int err = policy_writes_dirs(p) ? set_add_aliases(s, canon) : 0;
+	struct stat *st = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*st));
+	bool *writes = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*writes)), dirs = false;
+	for (size_t i = 0; i < p->n_fs; i++) {
+		const struct fs_rule *r = &p->fs[i];
+		writes[i] = !r->missing && fs_access_writes(r->access) &&
+			    (r->fd >= 0 ? fstat(r->fd, &st[i]) : stat(r->path, &st[i])) == 0;
+		dirs |= writes[i] && S_ISDIR(st[i].st_mode);
+	}
+	int err = 0;
+	if (dirs) {
+		set_add_ancestors(s, canon);
+		err = set_add_aliases(s, canon);
+	}
 	if (err < 0)
 		*msg = xasprintf("cannot read /proc/self/mountinfo (%s), so landjail cannot tell "
 				 "whether this policy's writable directories hold its filter "
 				 "cache (%s); refusing", strerror(-err), canon);
-	for (size_t i = 0; !err && i < p->n_fs; i++) {
-		const struct fs_rule *r = &p->fs[i];
-		if (!rule_reaches(r, s, exists ? &dst : NULL))
-			continue;
-		char *rule = r->at.line ? xasprintf("%s:%u: %s %s", r->at.file, r->at.line,
-						    fs_access_name(r->access), r->path)
-					: xstrdup(r->at.file);
-		*msg = xasprintf("%s lets the program write landjail's filter cache (%s): it "
-				 "could plant a filter that a later run loads; refusing (narrow "
-				 "the rule, or move the cache out of its reach with "
-				 "XDG_CACHE_HOME)", rule, canon);
-		free(rule);
-		err = -EPERM;
-	}
+	for (size_t i = 0; !err && i < p->n_fs; i++)
+		if (writes[i] && rule_reaches(&p->fs[i], &st[i], s, dir)) {
+			*msg = rule_refused(&p->fs[i], canon);
+			err = -EPERM;
+		}
+	free(writes);
+	free(st);
 	free(s);
-	free(canon);
 	return err;
 }
 
-/* Open (creating it if need be) the cache directory; false with the
- * reason in the note when it cannot be used. */
-static bool open_dir(const char *dir)
+/* mkdir -p, 0700 for what is new (~/.cache may not exist yet); false,
+ * with the reason in the note, when that fails. */
+static bool make_dirs(const char *dir)
 {
-	/* mkdir -p, 0700 for what is new: ~/.cache may not exist yet. */
-	for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
+	for (const char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
 		char *part = p ? xstrndup(dir, (size_t)(p - dir)) : xstrdup(dir);
-		int rc = mkdir(part, 0700);
-		int err = errno;
+		int rc = mkdir(part, 0700), err = errno;
 		free(part);
 		if (rc < 0 && err != EEXIST) {
 			note("compiled; the filter cache %s cannot be created (%s)", dir, strerror(err));
 			return false;
 		}
 		if (!p)
-			break;
+			return true;
 	}
-	struct stat st;
-	if (lstat(dir, &st) == 0 && (st.st_uid != geteuid() || !S_ISDIR(st.st_mode))) {
-		note("compiled; the filter cache %s is not used: it is %s", dir,
-		     S_ISDIR(st.st_mode) ? "owned by someone else" : "not a directory");
-		return false;
+}
+
+/* The cache directory, opened (and created when missing), with its inode
+ * in *st; -1 with the reason in the note when it cannot be used. */
+static int open_dir(const char *dir, struct stat *st)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(dir, flags);
+	if (fd < 0 && errno == ENOENT) {
+		if (!make_dirs(dir))
+			return -1;
+		fd = open(dir, flags);
 	}
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		note("compiled; the filter cache %s cannot be opened (%s)", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
+	if (fd < 0) {
+		int err = errno;
+		if (lstat(dir, st) == 0 && (st->st_uid != euid() || !S_ISDIR(st->st_mode)))
+			note("compiled; the filter cache %s is not used: it is %s", dir,
+			     S_ISDIR(st->st_mode) ? "owned by someone else" : "not a directory");
+		else
+			note("compiled; the filter cache %s cannot be opened (%s)", dir, strerror(err));
+		return -1;
 	}
-	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
-		note("compiled; the filter cache %s is not used: it is %s (it must be the "
-		     "caller's own, mode 0700)", dir,
-		     st.st_uid != geteuid() ? "owned by someone else" : "open to others");
-		close(fd);
-		return false;
-	}
-	cache.dirfd = fd;
-	return true;
+	if (fstat(fd, st) == 0 && st->st_uid == euid() && !(st->st_mode & 077))
+		return fd;
+	note("compiled; the filter cache %s is not used: it is %s (it must be the caller's own, "
+	     "mode 0700)", dir, st->st_uid != euid() ? "owned by someone else" : "open to others");
+	close(fd);
+	return -1;
 }
 
 int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
@@ -387,22 +425,32 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 		note("compiled; no filter cache: %s", why);
 		return 0;
 	}
-	int err = check_rules(p, dir, msg);
-	if (err < 0) {
+	bool off = test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
+	/* Opened first: the descriptor gives the canonical name in one call. */
+	struct stat st;
+	int fd = fs_confined && !off ? open_dir(dir, &st) : -1;
+	char *canon = fd >= 0 ? fd_realpath(fd) : NULL;
+	bool exists = fd >= 0;
+	if (!canon) {
+		canon = canonical(dir);
+		exists = stat(canon, &st) == 0;
+	}
+	int err = check_rules(p, canon, exists ? &st : NULL, msg);
+	free(canon);
+	if (err < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		if (!err && !fs_confined)
+			note("compiled; the filter cache is not used without filesystem confinement");
+		else if (!err && off)
+			note("compiled; the filter cache is off (LANDJAIL_TEST_NO_FILTER_CACHE)");
 		free(dir);
 		return err;
 	}
-	if (!fs_confined)
-		note("compiled; the filter cache is not used without filesystem confinement");
-	else if (test_hook("LANDJAIL_TEST_NO_FILTER_CACHE"))
-		note("compiled; the filter cache is off (LANDJAIL_TEST_NO_FILTER_CACHE)");
-	else if (open_dir(dir)) {
-		cache.enabled = true;
-		cache.dir = dir;
-		note("compiled, then stored in the filter cache %s", dir);
-		return 0;
-	}
-	free(dir);
+	cache.enabled = true;
+	cache.dirfd = fd;
+	cache.dir = dir;
+	note("compiled, then stored in the filter cache %s", dir);
 	return 0;
 }
 
@@ -425,7 +473,7 @@ static uint8_t *entry_read(const char *name, size_t *size)
 	int fd = openat(cache.dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	uint8_t *buf = NULL;
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == euid() &&
 	    !(st.st_mode & 077) && st.st_nlink == 1 && st.st_size <= MAX_ENTRY) {
 		*size = (size_t)st.st_size;
 		buf = xmalloc(*size + 1);

@@ -27,8 +27,8 @@ void host_seccomp_read(struct host_seccomp *h);
 /* Does a seccomp filter of the host confine landjail itself (parent)? */
 bool host_filtered(void);
 
-/* A cheap check before any work, in the parent: do seccomp(2) and
- * prctl(2) work, and if landlock_err (landlock_abi()'s result, 0 when
+/* A cheap check before any work, in the parent: does seccomp(2) work,
+ * and if landlock_err (landlock_abi()'s result, 0 when
  * fine) is an error, is the host's filter the reason?  Returns 0, or
  * -EPERM with *msg (malloc'd) naming the setting that blocks landjail. */
 int host_probe(int landlock_err, char **msg);
