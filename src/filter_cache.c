@@ -132,12 +132,17 @@ bool filter_cache_enabled(void)
 struct ino_set {
 	struct { dev_t dev; ino_t ino; } v[256];
 	size_t n;
+	bool full; /* more than fit: the check must fail closed */
 };
 
 static void set_add_path(struct ino_set *s, const char *path)
 {
 	struct stat st;
-	if (s->n < ARRAY_SIZE(s->v) && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	if (s->n == ARRAY_SIZE(s->v))
+		s->full = true;
+	else
 		s->v[s->n].dev = st.st_dev, s->v[s->n++].ino = st.st_ino;
 }
 
@@ -356,10 +361,14 @@ static int check_rules(const struct policy *p, const char *canon, const struct s
 		set_add_ancestors(s, canon);
 		err = set_add_aliases(s, canon);
 	}
+	if (!err && s->full)
+		err = -E2BIG;
 	if (err < 0)
-		*msg = xasprintf("cannot read /proc/self/mountinfo (%s), so landjail cannot tell "
-				 "whether this policy's writable directories hold its filter "
-				 "cache (%s); refusing", strerror(-err), canon);
+		*msg = xasprintf("%s, so landjail cannot tell whether this policy's writable "
+				 "directories hold its filter cache (%s); refusing",
+				 err == -E2BIG ? "the cache directory is visible in more places "
+						 "than landjail tracks (bind mounts)"
+					       : "cannot read /proc/self/mountinfo", canon);
 	for (size_t i = 0; !err && i < p->n_fs; i++)
 		if (writes[i] && rule_reaches(&p->fs[i], &st[i], s, dir)) {
 			*msg = rule_refused(&p->fs[i], canon);
