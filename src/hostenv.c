@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "filter_cache.h"
 #include "landlock.h"
+#include "ns.h"
 #include "report.h"
 #include "util.h"
 
@@ -62,11 +63,28 @@ int host_probe(int landlock_err, char **msg)
 		call = "seccomp", err = errno;
 	else if (landlock_err == -EPERM || landlock_err == -EACCES)
 		call = "landlock_create_ruleset", err = -landlock_err;
+	/* ENOSYS is also what a kernel without Landlock says; under a filter
+	 * (podman's profile answers ENOSYS by default) and with no fallback
+	 * backend either, the filter is the likely cause: say both. */
+	struct host_seccomp h = { 0, 0, 0 };
+	const char *why = "";
+	if (!call && landlock_err == -ENOSYS) {
+		host_seccomp_read(&h);
+		if (h.mode == 2 && ns_probe(&why) != 0)
+			call = "landlock_create_ruleset", err = ENOSYS;
+	}
 	if (!call)
 		return 0;
 	/* Only now the cost of reading /proc: the cause is worth naming. */
-	struct host_seccomp h;
 	host_seccomp_read(&h);
+	if (err == ENOSYS && strcmp(call, "landlock_create_ruleset") == 0) {
+		*msg = xasprintf("landlock_create_ruleset fails with ENOSYS, and landjail runs "
+				 "under a seccomp filter (%d filter%s, set by its service manager "
+				 "or container engine) that most likely refuses it (or this kernel "
+				 "lacks Landlock); user namespaces are no way out here (%s); %s",
+				 h.filters, h.filters == 1 ? "" : "s", why, HOST_FIX);
+		return -EPERM;
+	}
 	*msg = xasprintf("the seccomp filter this process runs under (Seccomp: %d, %d filter%s, "
 			 "set by its service manager or container engine) refuses %s (%s): "
 			 "landjail cannot confine anything here; %s",

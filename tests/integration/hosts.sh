@@ -209,6 +209,13 @@ out=$(in_host "$T/service-eperm.rules" convert "$W/in.jpg" "$W/out2.jpg" 2>&1)
 is "@system-service with SystemCallErrorNumber=EPERM: refused" 125 $?
 like "  naming the setting and the calls to add" \
 	"refuses .*SystemCallFilter=landlock_create_ruleset landlock_add_rule landlock_restrict_self seccomp" "$out"
+# A container profile that answers the Landlock calls with ENOSYS, as
+# podman's does for calls it does not know, and no namespaces either.
+{ cat "$T/sidekiq.rules"; printf 'errno:38 %s\n' landlock_create_ruleset landlock_add_rule landlock_restrict_self; } >"$T/nolandlock.rules"
+out=$(in_host "$T/nolandlock.rules" convert "$W/in.jpg" "$W/out2.jpg" 2>&1)
+is "a filter answering ENOSYS to the Landlock calls: refused" 125 $?
+like "  saying the filter is the likely cause, and what to change" \
+	"landlock_create_ruleset fails with ENOSYS, and landjail runs under a seccomp filter.*SystemCallFilter=landlock_create_ruleset" "$out"
 out=$(in_host "$T/service-eperm.rules" "$LANDJAIL" --status 2>&1)
 like "--status there names each refused call" "landlock_create_ruleset refused \(EPERM\)" "$out"
 out=$(in_host "$T/service.rules" "$LANDJAIL" --status 2>&1)
