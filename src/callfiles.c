@@ -34,6 +34,39 @@ char *callfiles_arg_path(const char *arg)
 	return path;
 }
 
+char *callfiles_relative_name(const char *arg)
+{
+	/* Options, coders ("rose:", "png:out.png"), URLs and geometry
+	 * arguments with shell-ish characters are no relative file names. */
+	if (!*arg || arg[0] == '-' || arg[0] == '/' || strpbrk(arg, ":<>|*?%@!^\\\"'$`"))
+		return NULL;
+	char *name = xstrdup(arg);
+	size_t n = strlen(name);
+	char *open = strrchr(name, '[');
+	if (n && name[n - 1] == ']' && open && open != name)
+		*open = '\0';
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+bool callfiles_output_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	const char *slash = strrchr(name, '/');
+	if (!dot || dot == name || (slash && dot < slash) || dot[-1] == '/')
+		return false;
+	size_t ext = strlen(dot + 1);
+	if (ext < 1 || ext > 5)
+		return false;
+	for (const char *c = dot + 1; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			return false;
+	return true;
+}
+
 static bool is_id(const struct pathid *id, void *arg)
 {
 	const struct pathid *want = arg;
@@ -41,9 +74,9 @@ static bool is_id(const struct pathid *id, void *arg)
 }
 
 /* Grant the file an argument names, if it lies beneath the isolated
- * directory; create it if it does not exist yet. */
+ * directory; create it if it does not exist yet and may_create. */
 static int grant_arg(struct policy *p, const struct pathid *iso, const char *path,
-		     struct callfiles *cf, char **msg)
+		     bool may_create, struct callfiles *cf, char **msg)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -60,7 +93,7 @@ static int grant_arg(struct policy *p, const struct pathid *iso, const char *pat
 			policy_add_fs(p, path, st.st_size ? FS_RO : FS_RW, false, p->isolate_at);
 		goto out;
 	}
-	if (errno != ENOENT)
+	if (errno != ENOENT || !may_create)
 		goto out;
 	int fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0) {
@@ -79,6 +112,29 @@ out:
 	return rc;
 }
 
+/* The file one argument names: an absolute path, or a name relative to
+ * the caller's working directory (which grant_arg() only grants when it
+ * lies in the isolated directory; a relative name that does not exist is
+ * an output only when it looks like a file name, "out.jpg", not "50%"). */
+static int grant_named(struct policy *p, const struct pathid *iso, const char *cwd,
+		       const char *arg, struct callfiles *cf, char **msg)
+{
+	char *path = callfiles_arg_path(arg);
+	if (path) {
+		int rc = grant_arg(p, iso, path, true, cf, msg);
+		free(path);
+		return rc;
+	}
+	char *name = cwd ? callfiles_relative_name(arg) : NULL;
+	if (!name)
+		return 0;
+	path = xasprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, name);
+	int rc = grant_arg(p, iso, path, callfiles_output_name(name), cf, msg);
+	free(path);
+	free(name);
+	return rc;
+}
+
 int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf, char **msg)
 {
 	memset(cf, 0, sizeof(*cf));
@@ -92,13 +148,15 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
 		return err;
 	}
 	size_t before = p->n_fs;
+	char *cwd = getcwd(NULL, 0);
 	for (size_t i = 1; argv[i]; i++) {
-		char *path = callfiles_arg_path(argv[i]);
-		int rc = path ? grant_arg(p, &iso, path, cf, msg) : 0;
-		free(path);
-		if (rc < 0)
+		int rc = grant_named(p, &iso, cwd, argv[i], cf, msg);
+		if (rc < 0) {
+			free(cwd);
 			return rc;
+		}
 	}
+	free(cwd);
 	cf->scratch = xasprintf("%s/landjail-XXXXXX", p->isolate);
 	if (!mkdtemp(cf->scratch)) {
 		int err = -errno;

@@ -12,6 +12,10 @@
  *   does not exist yet, in an existing directory beneath DIR, is an
  *   output, created here empty and read-write.  Symbolic links and other
  *   file types are not granted;
+ * - so is a relative name ("in.jpg", as a client library in the work
+ *   directory passes it), resolved against the caller's working
+ *   directory; one that does not exist yet is an output only when it
+ *   looks like a file name ("out.jpg", not "50%" or "-resize");
  * - a private scratch directory DIR/landjail-XXXXXX (mode 0700) is
  *   created with a read-write rule, and every variable of scratch-env is
  *   set to it (TMPDIR, MAGICK_TEMPORARY_PATH).
@@ -40,5 +44,14 @@ void callfiles_cleanup(struct callfiles *cf, bool failed);
 /* The path an argument names, if it names one absolutely (see above):
  * a new string, or NULL. */
 char *callfiles_arg_path(const char *arg);
+
+/* The relative file name an argument may be ("in.jpg", "sub/x.gif[0]"
+ * without its "[...]"): a new string, or NULL for an option, a coder, a
+ * URL or anything with shell or geometry characters ("50%", "1280x1280>"). */
+char *callfiles_relative_name(const char *arg);
+
+/* Does a relative name that does not exist yet look like an output file
+ * ("out.jpg": a name and an extension of 1 to 5 letters or digits)? */
+bool callfiles_output_name(const char *name);
 
 #endif

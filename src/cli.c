@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "limit.h"
 
 enum {
@@ -33,6 +34,7 @@ enum {
 	OPT_LEARN,
 	OPT_BASE,
 	OPT_EXPLAIN,
+	OPT_DOCTOR,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
 	{ "learn", required_argument, NULL, OPT_LEARN },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "doctor", optional_argument, NULL, OPT_DOCTOR },
 	{ 0 },
 };
 
@@ -72,6 +75,7 @@ void cli_usage(FILE *out)
 	      "       landjail --status\n"
 	      "       landjail --learn FILE [--base NAME|PATH] [--] COMMAND [ARG...]\n"
 	      "       landjail --explain -p NAME|PATH [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       landjail --doctor[=DIR]\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
 	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
@@ -111,7 +115,12 @@ void cli_usage(FILE *out)
 	      "Modes:\n"
 	      "      --check              load, merge and validate the profiles (-p and PROFILE...),\n"
 	      "                           print the effective policy as a profile, run nothing\n"
-	      "      --status             show what this kernel lets landjail enforce\n"
+	      "      --status             show what this kernel and the host (a unit's or a\n"
+	      "                           container's seccomp filter) let landjail enforce\n"
+	      "      --doctor[=DIR]       check this deployment, run as the application: the\n"
+	      "                           host, its work directory, PATH finding each wrapper\n"
+	      "                           in DIR (default: the installed ones) before the real\n"
+	      "                           program, and a trial run through each; exit 1 on a problem\n"
 	      "      --dump-seccomp       print the seccomp filter the policy compiles to\n"
 	      "                           (libseccomp's pseudo filter code), run nothing\n"
 	      "      --learn FILE         run COMMAND observed (ptrace, unconfined) and write\n"
@@ -247,6 +256,9 @@ static int one_option(struct cli *c, int opt)
 		return 0;
 	case OPT_STATUS:
 		c->status = true;
+		return 0;
+	case OPT_DOCTOR:
+		c->doctor = optarg ? optarg : LANDJAIL_WRAPPER_DIR;
 		return 0;
 	case OPT_CHECK:
 		c->check = true;

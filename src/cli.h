@@ -35,6 +35,7 @@ struct cli {
 	const char *learn;  /* --learn FILE */
 	struct strv bases;  /* --base PROFILE */
 	bool explain;       /* --explain */
+	const char *doctor; /* --doctor: the wrapper directory to check */
 };
 
 /* Returns 0, or -1 after printing what is wrong (exit 125). */

@@ -2,13 +2,21 @@
  *
  * Compiling a long allowlist with libseccomp costs about half a
  * millisecond, more than the rest of a launch; the compiled program only
- * depends on the filter's inputs.  Files live in $XDG_CACHE_HOME/landjail
- * (0700, owned by the user), named by a keyed hash of the inputs, and hold
- * the inputs, the program and a SipHash-2-4 MAC.  The key is random and
- * kept in the user's kernel keyring, which sandboxed programs cannot
- * reach (the keyring calls are always denied unless a profile allows
- * them, and such a policy does not use the cache): a sandbox that may
- * write to the cache directory still cannot forge an entry. */
+ * depends on the filter's inputs.  Entries live in $XDG_CACHE_HOME/landjail
+ * (or $HOME/.cache/landjail), a directory of the caller's own with mode
+ * 0700, named by the SHA-256 of the inputs, each holding that digest, the
+ * program and a SHA-256 of all before it (torn or truncated files fail it).
+ *
+ * Why a planted entry cannot be loaded: no secret is involved (the kernel
+ * keyring, which the old design used, is denied inside most service
+ * sandboxes).  Instead no sandboxed program ever gets to write there:
+ * filter_cache_admit() refuses every run whose policy grants a write,
+ * make, remove or refer right on the cache directory, on any directory
+ * above it (by device and inode, so /proc/self/root and bind mounts of it
+ * or of its ancestors count), or on an entry.  What only landjail itself,
+ * outside any sandbox, can write needs no key.  A cache that cannot be
+ * used (HOME unset or not the caller's, a read-only filesystem) costs a
+ * compile, never a run; filter_cache_note() says which for -v. */
 #ifndef LANDJAIL_FILTER_CACHE_H
 #define LANDJAIL_FILTER_CACHE_H
 
@@ -17,7 +25,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t siphash24(const uint8_t key[16], const void *msg, size_t n);
+#include "policy.h"
+
+#define SHA256_BYTES 32
+
+void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
+
+/* Before the filter is prepared: may this run's program write the cache?
+ * Returns -EPERM with *msg (malloc'd) when it may: the run must be
+ * refused.  Otherwise 0, and the cache is enabled for this run when it
+ * can be used (fs_confined: the program's filesystem access is confined
+ * at all; without it the cache is not used). */
+int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg);
+
+/* Was the cache enabled by filter_cache_admit()? */
+bool filter_cache_enabled(void);
 
 /* A hit fills *insns (malloc'd) and *len. */
 bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
@@ -25,11 +47,12 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 void filter_cache_store(const void *inputs, size_t n, const struct sock_filter *insns,
 			unsigned short len);
 
-/* Where the cache is, or would be (canonical as far as it exists; malloc'd),
- * or NULL when there is no home for it. */
-char *filter_cache_location(void);
+/* For -v: where this run's filter came from or why the cache was not
+ * used ("from the filter cache /home/u/.cache/landjail", ...). */
+const char *filter_cache_note(void);
 
-/* Forget the key: every cached entry becomes invalid. */
-void filter_cache_invalidate(void);
+/* Where the cache is, or would be (malloc'd), or NULL when the
+ * environment gives it no place; *why then says so. */
+char *filter_cache_location(const char **why);
 
 #endif

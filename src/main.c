@@ -14,9 +14,12 @@
 #include "cli.h"
 #include "command.h"
 #include "config.h"
+#include "doctor.h"
 #include "environ.h"
 #include "explain.h"
 #include "learn.h"
+#include "filter_cache.h"
+#include "hostenv.h"
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
@@ -89,7 +92,12 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 /* Reports go to syslog when the command line or any profile asks. */
 static void configure_reports(const struct cli *c, const struct policy *p)
 {
-	report_to_syslog(c->log_syslog || p->log_syslog);
+	bool wanted = c->log_syslog || p->log_syslog;
+	report_to_syslog(wanted);
+	/* Only asked when wanted: one access() on the wrappers' launch path. */
+	if (wanted && !report_syslog_available())
+		diag_info("syslog: there is no /dev/log here: violations are reported on "
+			  "standard error only");
 }
 
 static void print_kernel_note(FILE *out)
@@ -168,6 +176,20 @@ static int backend_plan(const struct cli *c, const struct policy *p, const char 
 	return BACKEND_AUTO;
 }
 
+/* Before any work: refuse where the host's own seccomp filter answers a
+ * call landjail needs with an error (a kill, it cannot survive). */
+static bool host_allows(const struct policy *p)
+{
+	char *msg = NULL;
+	int abi = landlock_abi();
+	if (host_probe(abi < 0 && !p->best_effort ? abi : 0, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		return false;
+	}
+	return true;
+}
+
 static int resolve_program(const struct policy *p, const char *name,
 			   const char *path_after, char **path)
 {
@@ -204,6 +226,19 @@ static bool prepare_landlock(const struct policy *p, struct sandbox *sb)
 	return true;
 }
 
+/* The filter cache is trusted only because no sandbox can write it:
+ * refuse a policy that would let the program do so (filter_cache.h). */
+static bool admit_filter_cache(const struct policy *p, int backend)
+{
+	char *msg = NULL;
+	if (filter_cache_admit(p, backend != BACKEND_AUTO, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		return false;
+	}
+	return true;
+}
+
 static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 {
 	struct seccomp_plan *sp = xcalloc(1, sizeof(*sp));
@@ -216,10 +251,10 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 		return false;
 	}
 	sb->seccomp = sp;
-	diag_info("seccomp: %u instructions%s, %s; violations %s", sp->len,
-		  sp->cached ? " (from the filter cache)" : "",
+	diag_info("seccomp: %u instructions, %s; violations %s; filter %s", sp->len,
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
-		  sp->notify ? "reported by name" : "reported from the exit status");
+		  sp->notify ? "reported by name" : "reported from the exit status",
+		  filter_cache_note());
 	return true;
 }
 
@@ -256,7 +291,7 @@ static int run(const struct cli *c, const struct policy *p)
 		goto out;
 	sb.path = path;
 	status = EXIT_LANDJAIL;
-	if (!limits_plan(p))
+	if (!limits_plan(p) || !host_allows(p))
 		goto out;
 	int backend = backend_plan(c, p, path);
 	if (backend < 0)
@@ -270,7 +305,8 @@ static int run(const struct cli *c, const struct policy *p)
 	sb.landlock_abi = backend == BACKEND_LANDLOCK ? landlock_plan(p, path) : 0;
 	if (sb.landlock_abi < 0 || (sb.landlock_abi > 0 && !prepare_landlock(p, &sb)))
 		goto out;
-	if (!netpolicy_plan(p, sb.landlock_abi, path) || !prepare_seccomp(p, &sb))
+	if (!netpolicy_plan(p, sb.landlock_abi, path) || !admit_filter_cache(p, backend) ||
+	    !prepare_seccomp(p, &sb))
 		goto out;
 	environ_build(p, environ, &env);
 	if (c->path_after)
@@ -338,6 +374,8 @@ int main(int argc, char **argv)
 		printf("landjail %s\n", LANDJAIL_VERSION);
 	} else if (c.status) {
 		status = status_report(stdout);
+	} else if (c.doctor) {
+		status = doctor_run(stdout, c.doctor);
 	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;

@@ -123,6 +123,11 @@ size_t report_dropped(void)
 	return q.dropped;
 }
 
+bool report_syslog_available(void)
+{
+	return access("/dev/log", F_OK) == 0;
+}
+
 void report(int priority, const char *fmt, ...)
 {
 	va_list ap;

@@ -26,6 +26,9 @@
 void report_to_syslog(bool on);
 bool report_syslog_enabled(void);
 
+/* Is there a syslog socket (/dev/log) to report to? */
+bool report_syslog_available(void);
+
 /* priority is a syslog priority (LOG_WARNING, LOG_NOTICE...). */
 void report(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

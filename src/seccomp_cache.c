@@ -53,45 +53,14 @@ static void cache_inputs(const struct seccomp_plan *plan, struct filter_inputs *
 	memcpy(in->why, plan->why, sizeof(in->why));
 }
 
-/* Does a writable rule of p cover dir (canonical)? */
-static bool writable_under_policy(const struct policy *p, const char *dir)
-{
-	bool covered = false;
-	for (size_t i = 0; i < p->n_fs && !covered; i++) {
-		const struct fs_rule *r = &p->fs[i];
-		if (r->fd < 0 || !fs_access_writes(r->access))
-			continue;
-		char *canon = fd_realpath(r->fd);
-		covered = canon && path_covers(canon, dir);
-		free(canon);
-	}
-	return covered;
-}
-
-/* The cache's entries are authenticated with a key in the user keyring.
- * A sandbox that may use the keyring must not use the cache; and if it
- * may also write the cache directory, it could read a later run's key
- * and forge entries for it: refuse that policy (-EPERM, *msg set). */
+/* Whether this run may use the filter cache was decided, with the
+ * reasons, by filter_cache_admit() before the plan (main.c): no keyring
+ * is involved, so a policy's keyring calls change nothing here. */
 int seccomp_cache_usable(const struct seccomp_plan *plan, bool *usable, char **msg)
 {
-	static const char *const keyring[] = { "add_key", "keyctl", "request_key" };
-	*usable = !seccomp_test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
-	for (size_t i = 0; i < ARRAY_SIZE(keyring); i++) {
-		int nr = sysname_nr(keyring[i]);
-		if (nr < 0 || plan->verdict[nr] == VERDICT_REFUSE)
-			continue;
-		*usable = false;
-		filter_cache_invalidate();
-		char *dir = filter_cache_location();
-		bool exposed = dir && writable_under_policy(plan->p, dir);
-		if (exposed)
-			*msg = xasprintf("this policy allows %s and makes landjail's filter cache "
-					 "(%s) writable: the program could forge cached filters "
-					 "for later runs; refusing (deny the keyring calls, or "
-					 "narrow the rw rule)", keyring[i], dir);
-		free(dir);
-		return exposed ? -EPERM : 0;
-	}
+	(void)plan;
+	(void)msg;
+	*usable = filter_cache_enabled();
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "exec_report.h"
+#include "hostenv.h"
 #include "netpolicy.h"
 #include "profile.h"
 #include "report.h"
@@ -318,9 +319,16 @@ void seccomp_report_sigsys(const struct seccomp_plan *plan, const char *program)
 {
 	if (plan->notify) {
 		/* Every other forbidden call is reported by name as it happens. */
-		report(LOG_WARNING, "%s was stopped: a system call through another "
-		       "architecture's table (such as int 0x80 from a 64-bit program) is "
-		       "never allowed", base_name(program));
+		if (host_filtered())
+			report(LOG_WARNING, "%s was stopped by SIGSYS, and not by landjail's "
+			       "filter: landjail itself runs under a seccomp filter (a unit's "
+			       "SystemCallFilter=, a container's profile) that kills a call the "
+			       "program makes, or it used another architecture's syscall table",
+			       base_name(program));
+		else
+			report(LOG_WARNING, "%s was stopped: a system call through another "
+			       "architecture's table (such as int 0x80 from a 64-bit program) is "
+			       "never allowed", base_name(program));
 		return;
 	}
 	char *where = where_default(plan->p);

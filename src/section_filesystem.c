@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "section.h"
+#include "words.h"
 
 static void key_forbid(struct keyctx *k, const char *key, const char *value)
 {
@@ -56,6 +57,38 @@ static void key_scratch_env(struct keyctx *k, const char *value)
 	strv_free(&words);
 }
 
+/* ro-from-env = VAR...: each VAR, when set, is a colon-separated list of
+ * directories, as PATH is (MAGICK_CONFIGURE_PATH, say): each is granted
+ * ro, optionally, so that the program finds the configuration its caller
+ * chose.  A relative entry is an error: the program would look for it in
+ * a directory landjail cannot know, and silently miss it. */
+static void key_ro_from_env(struct keyctx *k, const char *value)
+{
+	struct strv words = { 0 };
+	if (!key_words(k, "ro-from-env", value, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		const char *name = words.v[i], *c = name;
+		while (*c && (c == name ? is_name_start(*c) : is_name_char(*c)))
+			c++;
+		if (*c || !*name) {
+			key_error(k, "ro-from-env: \"%s\" is not a variable name", name);
+			continue;
+		}
+		const char *list = getenv(name);
+		char *copy = xstrdup(list ? list : ""), *save = NULL;
+		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+			if (dir[0] != '/')
+				key_error(k, "ro-from-env: %s holds \"%s\", not an absolute path",
+					  words.v[i], dir);
+			else
+				policy_add_fs(key_policy(k), dir, FS_RO, true, key_origin(k));
+		}
+		free(copy);
+	}
+	strv_free(&words);
+}
+
 void filesystem_profile_key(struct keyctx *k, const char *key, const char *value)
 {
 	enum fs_access a;
@@ -71,8 +104,12 @@ void filesystem_profile_key(struct keyctx *k, const char *key, const char *value
 		key_forbid(k, key, value);
 		return;
 	}
+	if (strcmp(key, "ro-from-env") == 0) {
+		key_ro_from_env(k, value);
+		return;
+	}
 	if (!fs_access_from_name(key, &a)) {
-		key_unknown(k, "filesystem", key, "ro rox rw rwx dev forbid forbid-beneath isolate scratch-env");
+		key_unknown(k, "filesystem", key, "ro rox rw rwx dev forbid forbid-beneath isolate scratch-env ro-from-env");
 		return;
 	}
 	struct strv words = { 0 };

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hostenv.h"
 #include "landlock.h"
 #include "ns.h"
 #include "netpolicy.h"
@@ -140,6 +141,12 @@ int status_report(FILE *out)
 	struct utsname u;
 	uname(&u);
 	fprintf(out, "landjail %s on Linux %s %s\n", LANDJAIL_VERSION, u.release, u.machine);
+	/* First, and in children: a host filter may kill the probes below. */
+	if (!host_describe(out)) {
+		fprintf(out, "backend: none: the host's seccomp filter kills landjail (see "
+			"\"to fix\" above); the kernel's own features were not probed\n");
+		return 0;
+	}
 	int abi = landlock_abi();
 	report_landlock(out, abi);
 	report_seccomp(out);

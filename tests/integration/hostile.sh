@@ -227,9 +227,10 @@ like "a bind mount of ~/.ssh as TMPDIR is refused" "(rw|isolate) = $T/bind is in
 # ---- one upload is not another's: per-call isolation in the work directory ----
 # The application's TMPDIR holds the uploads of several calls at once.
 # Each call, under the shipped convert profile, reaches only the files
-# its command line names (absolute paths), its output, and a scratch
-# directory of its own.  Names the program picks itself are relative to
-# the work directory (its cwd), so they are not on its command line.
+# its command line names (absolute, or relative to a cwd in the work
+# directory), its output, and a scratch directory of its own.  Names the
+# program picks itself ("hidden:NAME" to the helper: the relative NAME)
+# are not on its command line.
 W=$T/app
 mkuserdir "$W"
 echo "someone else's upload" >"$W/other.jpg"
@@ -256,9 +257,9 @@ for setup in "${setups[@]}"; do
 	rm -f "$W/out.png"
 	call "$setup" read "$W/in.jpg" "$W/out.png"
 	is "$S a call reads the input its command line names" ok "$out"
-	call "$setup" read other.jpg "$W/in.jpg" "$W/out.png"
+	call "$setup" read hidden:other.jpg "$W/in.jpg" "$W/out.png"
 	like "$S ...but not another upload in the same work directory" "^EACCES|^ENOENT" "$out"
-	call "$setup" list . "$W/in.jpg"
+	call "$setup" list hidden:. "$W/in.jpg"
 	# Landlock refuses; the namespace backend shows only the call's files.
 	ok "$S ...nor see it listing the work directory ($out)" test "${out/other.jpg}" = "$out" -a -n "$out"
 	rm -f "$W/out.png"
@@ -267,9 +268,9 @@ for setup in "${setups[@]}"; do
 	is "$S ...which the application then finds" written "$(cat "$W/out.png" 2>/dev/null)"
 	call "$setup" write "$W/in.jpg" "$W/out.png"
 	like "$S ...but cannot overwrite its input" "^EACCES|^EROFS|^EPERM" "$out"
-	call "$setup" write new.png "$W/in.jpg" "$W/out.png"
+	call "$setup" write hidden:new.png "$W/in.jpg" "$W/out.png"
 	like "$S ...nor create another file in the work directory" "^EACCES|^EROFS|^ENOENT" "$out"
-	call "$setup" symlink link.jpg /etc/passwd "$W/out.png"
+	call "$setup" symlink hidden:link.jpg /etc/passwd "$W/out.png"
 	like "$S ...nor a symbolic link there" "^EACCES|^EROFS|^ENOENT" "$out"
 	call "$setup" unlink "$W/out.png" "$W/out.png"
 	like "$S ...nor replace its output (by a link to a secret)" "^EACCES|^EROFS|^EBUSY" "$out"
@@ -293,7 +294,7 @@ mkfifo "$T/holding"
 first=$!
 read -r line <"$T/holding"
 is "control: the first call is running, holding its input" holding "$line"
-call abi= read in.jpg "$W/other.jpg"
+call abi= read hidden:in.jpg "$W/other.jpg"
 like "a concurrent call cannot read the first one's input" "^EACCES|^ENOENT" "$out"
 call abi= read "$W/other.jpg"
 is "...and reads its own" ok "$out"

@@ -124,45 +124,6 @@ fds=$(lj -p "$T/kill.ini" --rox /usr --ro /proc -- "$TS" kill-self 2>&1 >/dev/nu
 like "the program's descriptors can be listed (control)" "0 -> " "$fds"
 fails "none of them is the seccomp listener" grep -q "seccomp" <<<"$fds"
 
-# -- the filter cache ------------------------------------------------------------------------
-mkuserdir "$T/cache"
-export XDG_CACHE_HOME=$T/cache
-profile keyring '[syscalls]' 'allow = @keyring'
-cached() { # PROFILE: 0 when this run's filter came from the cache
-	lj -v -p "$T/$1.ini" --rox "$T/bin" -- "$TS" kill-self 2>&1 | grep -q "from the filter cache"
-}
-fails "a first run compiles its filter" cached kill
-ok "the next run with the same policy loads it from the cache" cached kill
-entry=$(ls "$T/cache/landjail/"*.bpf | head -1)
-[ "$(ls "$T/cache/landjail/" | wc -l)" = 1 ] || echo "# more than one cache entry"
-like "cache entries are the user's alone" '^-rw------- ' "$(ls -l "$entry")"
-# A planted entry: the program of a permissive policy under the strict
-# policy's name must not be loaded.
-rm -f "$T/cache/landjail/"*.bpf
-cached log
-cp "$(ls "$T/cache/landjail/"*.bpf)" "$T/permissive.bpf"
-rm -f "$T/cache/landjail/"*.bpf
-cached kill
-strict=$(ls "$T/cache/landjail/"*.bpf)
-cp "$T/permissive.bpf" "$strict"
-cmp -s "$T/permissive.bpf" "$strict" || echo "# the plant did not happen"
-fails "an entry planted under another policy's name is not used" cached kill
-t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
-is "and the strict policy is still enforced" 159 "$rc"
-cached kill
-ok "the entry was rewritten" cached kill
-printf '\001' | dd of="$strict" bs=1 seek=$(($(stat -c %s "$strict") - 20)) conv=notrunc 2>/dev/null
-fails "an entry with one byte changed is not used" cached kill
-t "" -p "$T/kill.ini" -- "$TS" msync >/dev/null
-is "and the policy is still enforced" 159 "$rc"
-cached kill
-ok "a policy that allows keyring calls runs" lj -p "$T/keyring.ini" --rox "$T/bin" -- "$TS" kill-self
-fails "and afterwards no old entry is trusted (its key is gone)" cached kill
-out=$(lj -p "$T/keyring.ini" --rox "$T/bin" --rw "$T/cache" -- "$TS" kill-self 2>&1)
-is "a policy that allows keyring calls and may write the cache is refused" 125 $?
-like "and says why" "could forge cached filters for later runs" "$out"
-unset XDG_CACHE_HOME
-
 # -- profile errors -------------------------------------------------------------------------
 profile typo '[syscalls]' 'default = kill' 'allow = @default msyncc @no-such-group' 'default = maybe' 'deny = execve'
 out=$(lj --check "$T/typo.ini" 2>&1)

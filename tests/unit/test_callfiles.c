@@ -20,7 +20,7 @@ static const struct {
 	{ "-o=/srv/tmp/out.png", "/srv/tmp/out.png" },      /* an option's value */
 	{ "-resize", NULL },
 	{ "1280x1280>", NULL },
-	{ "in.jpg", NULL },                                 /* relative: never */
+	{ "in.jpg", NULL },                        /* relative: callfiles_relative_name */
 	{ "rose:", NULL },
 	{ "-", NULL },
 	{ "http://example.com/x.png", NULL },               /* not a file */
@@ -28,8 +28,38 @@ static const struct {
 	{ "[0]", NULL },
 };
 
+/* Relative names: what a client library running in the work directory
+ * passes ("convert in.jpg -resize 50% out.jpg"). */
+static const struct {
+	const char *arg, *name; /* name NULL: no relative file name */
+	bool output;            /* may be created as an output */
+} rel[] = {
+	{ "in.jpg", "in.jpg", true },
+	{ "in.gif[0]", "in.gif", true },
+	{ "sub/out.webp", "sub/out.webp", true },
+	{ "thumb", "thumb", false },          /* exists: an input; else nothing */
+	{ "-resize", NULL, false },
+	{ "1280x1280>", NULL, false },
+	{ "50%", NULL, false },
+	{ "rose:", NULL, false },
+	{ "png:out.png", NULL, false },
+	{ ".", NULL, false },
+	{ "..", NULL, false },
+	{ "x.tar.gz", "x.tar.gz", true },
+	{ "a.b/c", "a.b/c", false },
+	{ ".hidden", ".hidden", false },
+};
+
 int main(void)
 {
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *got = callfiles_relative_name(rel[i].arg);
+		TAP_STR(got, rel[i].name, "relative argument %s", rel[i].arg);
+		if (got)
+			TAP_OK(callfiles_output_name(got) == rel[i].output,
+			       "%s %s an output name", got, rel[i].output ? "is" : "is not");
+		free(got);
+	}
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
 		char *got = callfiles_arg_path(args[i].arg);
 		TAP_STR(got, args[i].path, "argument %s", args[i].arg);
