@@ -30,6 +30,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_KEEP_FD,
 	OPT_KEEP_SESSION,
+	OPT_SYNC_WRAPPERS,
+	OPT_REMOVE_WRAPPERS,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +58,8 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "keep-fd", required_argument, NULL, OPT_KEEP_FD },
 	{ "keep-session", no_argument, NULL, OPT_KEEP_SESSION },
+	{ "sync-wrappers", required_argument, NULL, OPT_SYNC_WRAPPERS },
+	{ "remove-wrappers", required_argument, NULL, OPT_REMOVE_WRAPPERS },
 	{ 0 },
 };
 
@@ -64,6 +68,7 @@ void cli_usage(FILE *out)
 	fputs("Usage: landjail [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       landjail --check [OPTIONS] [PROFILE...]\n"
 	      "       landjail --status\n"
+	      "       landjail --sync-wrappers DIR | --remove-wrappers DIR\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
 	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
@@ -106,6 +111,10 @@ void cli_usage(FILE *out)
 	      "      --status             show what this kernel lets landjail enforce\n"
 	      "      --dump-seccomp       print the seccomp filter the policy compiles to\n"
 	      "                           (libseccomp's pseudo filter code), run nothing\n"
+	      "      --sync-wrappers DIR  make DIR hold a wrapper (a link to landjail) for each\n"
+	      "                           program in wrappers.list found on PATH, and no other\n"
+	      "      --remove-wrappers DIR\n"
+	      "                           remove every wrapper (link to landjail) from DIR\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose            say which backend is used and how the command ended\n"
@@ -114,6 +123,10 @@ void cli_usage(FILE *out)
 	      "                           syslog, tag \"landjail\"; --log stderr: only stderr\n"
 	      "      --version            print the version\n"
 	      "  -h, --help               print this help\n"
+	      "\n"
+	      "Wrappers: started through a link named PROGRAM (see --sync-wrappers), landjail\n"
+	      "runs the next PROGRAM on PATH with the profile wrappers.list maps it to, as\n"
+	      "landjail -q --log syslog -p PROFILE --path-after DIR -- PROGRAM ARG...\n"
 	      "\n"
 	      "Exit status: COMMAND's own; 128+N if it died of signal N; 124 if it ran out\n"
 	      "of time; 125 if landjail failed (bad profile, policy not enforceable); 126\n"
@@ -199,6 +212,11 @@ static int process_option(struct cli *c, int opt)
 		return 0;
 	case OPT_KEEP_FD:
 		return keep_fd(c, optarg);
+	case OPT_SYNC_WRAPPERS:
+	case OPT_REMOVE_WRAPPERS:
+		c->wrapper_dir = optarg;
+		c->remove_wrappers = opt == OPT_REMOVE_WRAPPERS;
+		return 0;
 	default:
 		c->keep_session = true;
 		return 0;
@@ -274,6 +292,8 @@ static int one_option(struct cli *c, int opt)
 	case OPT_TIMEOUT:
 	case OPT_KEEP_FD:
 	case OPT_KEEP_SESSION:
+	case OPT_SYNC_WRAPPERS:
+	case OPT_REMOVE_WRAPPERS:
 		return process_option(c, opt);
 	default:
 		fputs("Try 'landjail --help'.\n", stderr);

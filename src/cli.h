@@ -32,6 +32,9 @@ struct cli {
 	int *keep_fds;              /* --keep-fd, sorted, no duplicates */
 	size_t n_keep_fds, cap_keep_fds;
 	bool keep_session;
+	const char *wrapper_dir; /* --sync-wrappers / --remove-wrappers DIR */
+	bool remove_wrappers;
+	bool as_wrapper; /* started through a wrapper link (set by main) */
 };
 
 /* Returns 0, or -1 after printing what is wrong (exit 125). */
