@@ -101,23 +101,62 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 }
 
 
-/* The canonical paths of the rules that grant execute, read once: the
- * program, its interpreter and its loader are each checked against them. */
-static void exec_dirs(const struct policy *p, struct strv *out)
+/* A rule that grants execute: Landlock ties a rule to the inode its path
+ * led to, so a file rule grants exactly the file with that device and
+ * inode number (one fstat, no path resolution); a directory rule grants
+ * what lies beneath it, compared by canonical path, read only when
+ * needed. */
+struct exec_rule {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	bool dir;
+	char *canon; /* a directory's canonical path, or NULL until needed */
+};
+
+struct exec_rules {
+	struct exec_rule *v;
+	size_t n;
+};
+
+static void exec_rules_read(const struct policy *p, struct exec_rules *out)
 {
+	out->v = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*out->v));
+	out->n = 0;
 	for (size_t i = 0; i < p->n_fs; i++) {
 		const struct fs_rule *r = &p->fs[i];
-		char *rp = r->fd >= 0 && fs_access_executes(r->access) ? fd_realpath(r->fd) : NULL;
-		if (rp)
-			strv_push(out, rp);
+		struct stat st;
+		if (r->fd < 0 || !fs_access_executes(r->access) || fstat(r->fd, &st) < 0)
+			continue;
+		out->v[out->n++] = (struct exec_rule){ .fd = r->fd, .dev = st.st_dev,
+						       .ino = st.st_ino, .dir = S_ISDIR(st.st_mode) };
 	}
 }
 
-static bool grants_exec(const struct strv *dirs, const char *canon)
+static void exec_rules_free(struct exec_rules *rs)
 {
-	for (size_t i = 0; i < dirs->n; i++)
-		if (path_covers(dirs->v[i], canon))
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].canon);
+	free(rs->v);
+}
+
+static bool grants_by_inode(const struct exec_rules *rs, const struct stat *st)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (!rs->v[i].dir && rs->v[i].dev == st->st_dev && rs->v[i].ino == st->st_ino)
 			return true;
+	return false;
+}
+
+static bool grants_by_path(struct exec_rules *rs, const char *canon)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct exec_rule *r = &rs->v[i];
+		if (r->dir && !r->canon)
+			r->canon = fd_realpath(r->fd);
+		if (r->dir && r->canon && path_covers(r->canon, canon))
+			return true;
+	}
 	return false;
 }
 
@@ -171,12 +210,17 @@ out:
 	return interp;
 }
 
-static bool check_one(const struct strv *dirs, const char *path, char **hint)
+static bool check_one(struct exec_rules *rs, const char *path, char **hint)
 {
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return true; /* execve will report it */
+	if (grants_by_inode(rs, &st))
+		return true;
 	char *canon = realpath(path, NULL);
 	if (!canon)
-		return true; /* execve will report it */
-	bool ok = grants_exec(dirs, canon);
+		return true;
+	bool ok = grants_by_path(rs, canon);
 	if (!ok) {
 		char *from = strcmp(canon, path) ? xasprintf(" (resolved from %s)", path)
 						 : xstrdup("");
@@ -192,22 +236,22 @@ static bool check_one(const struct strv *dirs, const char *path, char **hint)
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint)
 {
 	*hint = NULL;
-	struct strv dirs = { 0 };
-	exec_dirs(p, &dirs);
+	struct exec_rules rs;
+	exec_rules_read(p, &rs);
 	/* A script's interpreter, and an ELF program's (or that interpreter's)
 	 * dynamic loader, are opened for execution by the kernel as well. */
 	char *interp = NULL, *loader = NULL;
-	bool ok = check_one(&dirs, resolved, hint);
+	bool ok = check_one(&rs, resolved, hint);
 	if (ok)
 		interp = script_interpreter(resolved);
 	if (ok && interp)
-		ok = check_one(&dirs, interp, hint);
+		ok = check_one(&rs, interp, hint);
 	if (ok)
 		loader = elf_interpreter(interp ? interp : resolved);
 	if (ok && loader)
-		ok = check_one(&dirs, loader, hint);
+		ok = check_one(&rs, loader, hint);
 	free(loader);
 	free(interp);
-	strv_free(&dirs);
+	exec_rules_free(&rs);
 	return ok;
 }

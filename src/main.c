@@ -229,7 +229,7 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 /* Everything the child needs is prepared here, in the parent: the
  * backend, the Landlock ruleset or the mount plan, the network plan, the
  * compiled seccomp filter, the environment.  Then supervise() forks. */
-static int run(const struct cli *c, const struct policy *p)
+static int run(const struct cli *c, struct policy *p)
 {
 	struct sandbox sb = {
 		.policy = p, .argv = c->command, .ruleset_fd = -1,
@@ -260,6 +260,11 @@ static int run(const struct cli *c, const struct policy *p)
 		goto out;
 	if (!netpolicy_plan(p, sb.landlock_abi, path) || !prepare_seccomp(p, &sb))
 		goto out;
+	/* The ruleset holds the rules now: the descriptor of every path (one
+	 * per rule) is closed before the clone copies the table, not after the
+	 * command ends, when each one would add to the caller's wait. */
+	if (backend != BACKEND_NAMESPACES)
+		policy_close_paths(p);
 	environ_build(p, environ, &env);
 	sb.envp = env.v;
 	status = supervise(&sb);
