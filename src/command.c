@@ -22,20 +22,36 @@ static int runnable(const char *path)
 	return 0;
 }
 
-/* Is the PATH entry d[0..len) the directory whose canonical path is canon? */
-static bool same_dir(const char *d, size_t len, const char *canon)
+/* A directory's identity: device and inode number.  Two PATH entries
+ * name the same directory exactly when these match, whatever symbolic
+ * links or bind mounts lead there; one stat, no path resolution. */
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+static bool dir_id_of(const char *path, struct dir_id *id)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	*id = (struct dir_id){ .dev = st.st_dev, .ino = st.st_ino };
+	return true;
+}
+
+/* Is the PATH entry d[0..len) the directory "after"? */
+static bool same_dir(const char *d, size_t len, const struct dir_id *after)
 {
 	char *dir = len ? xstrndup(d, len) : xstrdup(".");
-	char *real = realpath(dir, NULL);
-	bool same = real && strcmp(real, canon) == 0;
-	free(real);
+	struct dir_id id;
+	bool same = dir_id_of(dir, &id) && id.dev == after->dev && id.ino == after->ino;
 	free(dir);
 	return same;
 }
 
 /* One walk along PATH.  With after set, entries up to and including the
  * directory "after" are skipped (if "after" is not on PATH, only it is). */
-static int search_path(const char *name, const char *dirs, const char *after,
+static int search_path(const char *name, const char *dirs, const struct dir_id *after,
 		       bool after_on_path, char **resolved)
 {
 	int best = -ENOENT;
@@ -65,11 +81,11 @@ static int search_path(const char *name, const char *dirs, const char *after,
 	}
 }
 
-static bool on_path(const char *dirs, const char *canon)
+static bool on_path(const char *dirs, const struct dir_id *after)
 {
 	for (const char *d = dirs;; d++) {
 		const char *end = strchrnul(d, ':');
-		if (same_dir(d, (size_t)(end - d), canon))
+		if (same_dir(d, (size_t)(end - d), after))
 			return true;
 		if (!*end)
 			return false;
@@ -90,14 +106,10 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 		return rc;
 	}
 	const char *dirs = path_env && *path_env ? path_env : DEFAULT_PATH;
-	if (!after)
+	struct dir_id id;
+	if (!after || !dir_id_of(after, &id))
 		return search_path(name, dirs, NULL, false, resolved);
-	char *canon = realpath(after, NULL);
-	if (!canon)
-		return search_path(name, dirs, NULL, false, resolved);
-	int rc = search_path(name, dirs, canon, on_path(dirs, canon), resolved);
-	free(canon);
-	return rc;
+	return search_path(name, dirs, &id, on_path(dirs, &id), resolved);
 }
 
 

@@ -10,7 +10,7 @@ need_pkg ruby /usr/bin/ruby
 # ruby-mini-magick (tests/deps/wrappers.txt) is a library, not a program: when
 # it is missing, the mini_magick assertions fail rather than skip.
 
-plan 33
+plan 34
 
 # ---- the shipped map -------------------------------------------------------
 missing=
@@ -84,6 +84,10 @@ fails "through the wrapper, lj-a cannot read it (the map's profile confines it)"
 ok "called by its full path with its directory off PATH, it finds the program" \
 	as_user env -i PATH="$B:/usr/bin:/bin" HOME="$T/home" XDG_CONFIG_HOME="$C" \
 	"$D/lj-a" read /etc/ld.so.cache
+ln -s "$D" "$T/wrlink"
+out=$(as_user env -i PATH="$T/wrlink:$B:/usr/bin:/bin" HOME="$T/home" XDG_CONFIG_HOME="$C" \
+	"$D/lj-a" x </dev/null 2>&1)
+is "its directory reached through a symbolic link on PATH is still skipped" "[x]" "$out"
 mkdir -p "$T/wr2"
 chmod 755 "$T/wr2"
 ln -s "$LANDJAIL" "$T/wr2/lj-a"
