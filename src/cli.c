@@ -35,6 +35,8 @@ enum {
 	OPT_BASE,
 	OPT_EXPLAIN,
 	OPT_DOCTOR,
+	OPT_SYNC_WRAPPERS,
+	OPT_REMOVE_WRAPPERS,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,8 @@ static const struct option long_options[] = {
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "doctor", optional_argument, NULL, OPT_DOCTOR },
+	{ "sync-wrappers", required_argument, NULL, OPT_SYNC_WRAPPERS },
+	{ "remove-wrappers", required_argument, NULL, OPT_REMOVE_WRAPPERS },
 	{ 0 },
 };
 
@@ -76,6 +80,7 @@ void cli_usage(FILE *out)
 	      "       landjail --learn FILE [--base NAME|PATH] [--] COMMAND [ARG...]\n"
 	      "       landjail --explain -p NAME|PATH [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       landjail --doctor[=DIR]\n"
+	      "       landjail --sync-wrappers DIR | --remove-wrappers DIR\n"
 	      "\n"
 	      "Run COMMAND confined by Landlock, as an unprivileged user, without user\n"
 	      "namespaces or setuid (on kernels without Landlock: by an unprivileged user\n"
@@ -131,6 +136,10 @@ void cli_usage(FILE *out)
 	      "      --explain            run COMMAND once observed, print every access the\n"
 	      "                           policy would refuse with the line that allows it,\n"
 	      "                           then run it confined and exit with its status\n"
+	      "      --sync-wrappers DIR  make DIR hold a wrapper (a link to landjail) for each\n"
+	      "                           program in wrappers.list found on PATH, and no other\n"
+	      "      --remove-wrappers DIR\n"
+	      "                           remove every wrapper (link to landjail) from DIR\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose            say which backend is used and how the command ended\n"
@@ -139,6 +148,10 @@ void cli_usage(FILE *out)
 	      "                           syslog, tag \"landjail\"; --log stderr: only stderr\n"
 	      "      --version            print the version\n"
 	      "  -h, --help               print this help\n"
+	      "\n"
+	      "Wrappers: started through a link named PROGRAM (see --sync-wrappers), landjail\n"
+	      "runs the next PROGRAM on PATH with the profile wrappers.list maps it to, as\n"
+	      "landjail -q --log syslog -p PROFILE --path-after DIR -- PROGRAM ARG...\n"
 	      "\n"
 	      "Exit status: COMMAND's own; 128+N if it died of signal N; 124 if it ran out\n"
 	      "of time; 125 if landjail failed (bad profile, policy not enforceable); 126\n"
@@ -233,6 +246,11 @@ static int process_option(struct cli *c, int opt)
 	case OPT_EXPLAIN:
 		c->explain = true;
 		return 0;
+	case OPT_SYNC_WRAPPERS:
+	case OPT_REMOVE_WRAPPERS:
+		c->wrapper_dir = optarg;
+		c->remove_wrappers = opt == OPT_REMOVE_WRAPPERS;
+		return 0;
 	default:
 		c->keep_session = true;
 		return 0;
@@ -314,6 +332,8 @@ static int one_option(struct cli *c, int opt)
 	case OPT_LEARN:
 	case OPT_BASE:
 	case OPT_EXPLAIN:
+	case OPT_SYNC_WRAPPERS:
+	case OPT_REMOVE_WRAPPERS:
 		return process_option(c, opt);
 	default:
 		fputs("Try 'landjail --help'.\n", stderr);

@@ -36,6 +36,9 @@ struct cli {
 	struct strv bases;  /* --base PROFILE */
 	bool explain;       /* --explain */
 	const char *doctor; /* --doctor: the wrapper directory to check */
+	const char *wrapper_dir; /* --sync-wrappers / --remove-wrappers DIR */
+	bool remove_wrappers;
+	bool as_wrapper; /* started through a wrapper link (set by main) */
 };
 
 /* Returns 0, or -1 after printing what is wrong (exit 125). */

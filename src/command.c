@@ -22,20 +22,36 @@ static int runnable(const char *path)
 	return 0;
 }
 
-/* Is the PATH entry d[0..len) the directory whose canonical path is canon? */
-static bool same_dir(const char *d, size_t len, const char *canon)
+/* A directory's identity: device and inode number.  Two PATH entries
+ * name the same directory exactly when these match, whatever symbolic
+ * links or bind mounts lead there; one stat, no path resolution. */
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+static bool dir_id_of(const char *path, struct dir_id *id)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return false;
+	*id = (struct dir_id){ .dev = st.st_dev, .ino = st.st_ino };
+	return true;
+}
+
+/* Is the PATH entry d[0..len) the directory "after"? */
+static bool same_dir(const char *d, size_t len, const struct dir_id *after)
 {
 	char *dir = len ? xstrndup(d, len) : xstrdup(".");
-	char *real = realpath(dir, NULL);
-	bool same = real && strcmp(real, canon) == 0;
-	free(real);
+	struct dir_id id;
+	bool same = dir_id_of(dir, &id) && id.dev == after->dev && id.ino == after->ino;
 	free(dir);
 	return same;
 }
 
 /* One walk along PATH.  With after set, entries up to and including the
  * directory "after" are skipped (if "after" is not on PATH, only it is). */
-static int search_path(const char *name, const char *dirs, const char *after,
+static int search_path(const char *name, const char *dirs, const struct dir_id *after,
 		       bool after_on_path, char **resolved)
 {
 	int best = -ENOENT;
@@ -65,11 +81,11 @@ static int search_path(const char *name, const char *dirs, const char *after,
 	}
 }
 
-static bool on_path(const char *dirs, const char *canon)
+static bool on_path(const char *dirs, const struct dir_id *after)
 {
 	for (const char *d = dirs;; d++) {
 		const char *end = strchrnul(d, ':');
-		if (same_dir(d, (size_t)(end - d), canon))
+		if (same_dir(d, (size_t)(end - d), after))
 			return true;
 		if (!*end)
 			return false;
@@ -90,24 +106,21 @@ int command_resolve(const char *name, const char *path_env, const char *after,
 		return rc;
 	}
 	const char *dirs = path_env && *path_env ? path_env : DEFAULT_PATH;
-	if (!after)
+	struct dir_id id;
+	if (!after || !dir_id_of(after, &id))
 		return search_path(name, dirs, NULL, false, resolved);
-	char *canon = realpath(after, NULL);
-	if (!canon)
-		return search_path(name, dirs, NULL, false, resolved);
-	int rc = search_path(name, dirs, canon, on_path(dirs, canon), resolved);
-	free(canon);
-	return rc;
+	return search_path(name, dirs, &id, on_path(dirs, &id), resolved);
 }
 
 char *command_path_without(const char *path_env, const char *dir)
 {
-	char *canon = realpath(dir, NULL);
+	struct dir_id id;
+	bool known = dir_id_of(dir, &id);
 	char *out = xstrdup("");
 	for (const char *d = path_env;; d++) {
 		const char *end = strchrnul(d, ':');
 		size_t len = (size_t)(end - d);
-		if (!canon || !same_dir(d, len, canon)) {
+		if (!known || !same_dir(d, len, &id)) {
 			char *next = xasprintf("%s%s%.*s", out, *out ? ":" : "", (int)len, d);
 			free(out);
 			out = next;
@@ -116,27 +129,65 @@ char *command_path_without(const char *path_env, const char *dir)
 			break;
 		d = end;
 	}
-	free(canon);
 	return out;
 }
 
-/* The canonical paths of the rules that grant execute, read once: the
- * program, its interpreter and its loader are each checked against them. */
-static void exec_dirs(const struct policy *p, struct strv *out)
+/* A rule that grants execute: Landlock ties a rule to the inode its path
+ * led to, so a file rule grants exactly the file with that device and
+ * inode number (one fstat, no path resolution); a directory rule grants
+ * what lies beneath it, compared by canonical path, read only when
+ * needed. */
+struct exec_rule {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	bool dir;
+	char *canon; /* a directory's canonical path, or NULL until needed */
+};
+
+struct exec_rules {
+	struct exec_rule *v;
+	size_t n;
+};
+
+static void exec_rules_read(const struct policy *p, struct exec_rules *out)
 {
+	out->v = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*out->v));
+	out->n = 0;
 	for (size_t i = 0; i < p->n_fs; i++) {
 		const struct fs_rule *r = &p->fs[i];
-		char *rp = r->fd >= 0 && fs_access_executes(r->access) ? fd_realpath(r->fd) : NULL;
-		if (rp)
-			strv_push(out, rp);
+		struct stat st;
+		if (r->fd < 0 || !fs_access_executes(r->access) || fstat(r->fd, &st) < 0)
+			continue;
+		out->v[out->n++] = (struct exec_rule){ .fd = r->fd, .dev = st.st_dev,
+						       .ino = st.st_ino, .dir = S_ISDIR(st.st_mode) };
 	}
 }
 
-static bool grants_exec(const struct strv *dirs, const char *canon)
+static void exec_rules_free(struct exec_rules *rs)
 {
-	for (size_t i = 0; i < dirs->n; i++)
-		if (path_covers(dirs->v[i], canon))
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->v[i].canon);
+	free(rs->v);
+}
+
+static bool grants_by_inode(const struct exec_rules *rs, const struct stat *st)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (!rs->v[i].dir && rs->v[i].dev == st->st_dev && rs->v[i].ino == st->st_ino)
 			return true;
+	return false;
+}
+
+static bool grants_by_path(struct exec_rules *rs, const char *canon)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct exec_rule *r = &rs->v[i];
+		if (r->dir && !r->canon)
+			r->canon = fd_realpath(r->fd);
+		if (r->dir && r->canon && path_covers(r->canon, canon))
+			return true;
+	}
 	return false;
 }
 
@@ -187,12 +238,17 @@ out:
 	return interp;
 }
 
-static bool check_one(const struct strv *dirs, const char *path, char **hint)
+static bool check_one(struct exec_rules *rs, const char *path, char **hint)
 {
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return true; /* execve will report it */
+	if (grants_by_inode(rs, &st))
+		return true;
 	char *canon = realpath(path, NULL);
 	if (!canon)
-		return true; /* execve will report it */
-	bool ok = grants_exec(dirs, canon);
+		return true;
+	bool ok = grants_by_path(rs, canon);
 	if (!ok) {
 		char *from = strcmp(canon, path) ? xasprintf(" (resolved from %s)", path)
 						 : xstrdup("");
@@ -208,22 +264,22 @@ static bool check_one(const struct strv *dirs, const char *path, char **hint)
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint)
 {
 	*hint = NULL;
-	struct strv dirs = { 0 };
-	exec_dirs(p, &dirs);
+	struct exec_rules rs;
+	exec_rules_read(p, &rs);
 	/* A script's interpreter, and an ELF program's (or that interpreter's)
 	 * dynamic loader, are opened for execution by the kernel as well. */
 	char *interp = NULL, *loader = NULL;
-	bool ok = check_one(&dirs, resolved, hint);
+	bool ok = check_one(&rs, resolved, hint);
 	if (ok)
 		interp = command_script_interpreter(resolved);
 	if (ok && interp)
-		ok = check_one(&dirs, interp, hint);
+		ok = check_one(&rs, interp, hint);
 	if (ok)
 		loader = command_elf_interpreter(interp ? interp : resolved);
 	if (ok && loader)
-		ok = check_one(&dirs, loader, hint);
+		ok = check_one(&rs, loader, hint);
 	free(loader);
 	free(interp);
-	strv_free(&dirs);
+	exec_rules_free(&rs);
 	return ok;
 }

@@ -30,6 +30,7 @@
 #include "syscall_filter.h"
 #include "status.h"
 #include "supervise.h"
+#include "wrappers.h"
 
 enum {
 	EXIT_LANDJAIL = 125,
@@ -191,7 +192,7 @@ static bool host_allows(const struct policy *p)
 }
 
 static int resolve_program(const struct policy *p, const char *name,
-			   const char *path_after, char **path)
+			   const char *path_after, bool as_wrapper, char **path)
 {
 	int rc = command_resolve(name, getenv("PATH"), path_after, path);
 	if (rc == -ENOENT) {
@@ -201,6 +202,11 @@ static int resolve_program(const struct policy *p, const char *name,
 	if (rc < 0) {
 		diag_error("%s: found but not executable", name);
 		return EXIT_CANNOT_EXEC;
+	}
+	if (as_wrapper && wrappers_is_self(*path)) {
+		diag_error("%s: the next %s on PATH is a landjail wrapper too (%s); "
+			   "refusing to run landjail inside itself", name, name, *path);
+		return EXIT_NOT_FOUND;
 	}
 	char *hint;
 	if (!command_executable_under(p, *path, &hint)) {
@@ -276,7 +282,7 @@ static void drop_wrapper_dir(struct strv *env, const char *dir)
 /* Everything the child needs is prepared here, in the parent: the
  * backend, the Landlock ruleset or the mount plan, the network plan, the
  * compiled seccomp filter, the environment.  Then supervise() forks. */
-static int run(const struct cli *c, const struct policy *p)
+static int run(const struct cli *c, struct policy *p)
 {
 	struct sandbox sb = {
 		.policy = p, .argv = c->command, .ruleset_fd = -1,
@@ -286,7 +292,7 @@ static int run(const struct cli *c, const struct policy *p)
 	struct ns_plan ns = { 0 };
 	struct strv env = { 0 };
 	char *path = NULL;
-	int status = resolve_program(p, c->command[0], c->path_after, &path);
+	int status = resolve_program(p, c->command[0], c->path_after, c->as_wrapper, &path);
 	if (status)
 		goto out;
 	sb.path = path;
@@ -308,6 +314,9 @@ static int run(const struct cli *c, const struct policy *p)
 	if (!netpolicy_plan(p, sb.landlock_abi, path) || !admit_filter_cache(p, backend) ||
 	    !prepare_seccomp(p, &sb))
 		goto out;
+	/* The ruleset holds the rules now, but the descriptor of every path
+	 * stays open: the supervisor's exec reports (exec_report.c) check a
+	 * program's exec against them, by inode, as Landlock does. */
 	environ_build(p, environ, &env);
 	if (c->path_after)
 		drop_wrapper_dir(&env, c->path_after);
@@ -359,13 +368,79 @@ static int run_call(const struct cli *c, struct policy *p)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* Started through a wrapper link: the very run the shell wrappers made,
+ * "landjail -q --log syslog -p PROFILE --path-after DIR -- PROGRAM ARG...",
+ * without the shell.  Returns the new argv (its strings owned by the
+ * caller's profile and dir), or NULL after saying why. */
+static char **wrapper_argv(int argc, char **argv, const char *name, const char *dir,
+			   char **profile)
+{
+	struct errlist el = { 0 };
+	if (wrappers_profile_for(name, profile, &el) < 0) {
+		errlist_print(&el);
+		errlist_free(&el);
+		return NULL;
+	}
+	const char *head[] = { "landjail", "-q", "--log", "syslog", "-p", *profile,
+			       "--path-after", dir, "--", name };
+	char **v = xcalloc(ARRAY_SIZE(head) + (size_t)argc, sizeof(*v));
+	memcpy(v, head, sizeof(head));
+	for (int i = 1; i < argc; i++)
+		v[ARRAY_SIZE(head) + (size_t)(i - 1)] = argv[i];
+	return v;
+}
+
+static int sync_wrappers(const struct cli *c)
+{
+	struct errlist el = { 0 };
+	int rc = wrappers_sync(c->wrapper_dir, getenv("PATH"), c->remove_wrappers, &el);
+	errlist_print(&el);
+	errlist_free(&el);
+	return rc < 0 ? EXIT_LANDJAIL : 0;
+}
+
+static int run_policy(const struct cli *c)
+{
+	struct policy p;
+	struct errlist el = { 0 };
+	int status = 0;
+	policy_init(&p);
+	load_policy(c, &p, &el);
+	policy_open_paths(&p, &el);
+	policy_check_forbidden(&p, &el);
+	if (el.n) {
+		errlist_print(&el);
+		diag_error("%zu problem%s in the policy; nothing was run", el.n,
+			   el.n == 1 ? "" : "s");
+		status = EXIT_LANDJAIL;
+	} else if (c->check) {
+		policy_print_ini(stdout, &p);
+		print_kernel_note(stdout);
+	} else if (c->dump_seccomp) {
+		char *msg = NULL;
+		int abi = landlock_abi();
+		if (seccomp_dump(&p, abi < 0 ? 0 : abi, stdout, &msg) < 0) {
+			diag_error("%s", msg);
+			free(msg);
+			status = EXIT_LANDJAIL;
+		}
+	} else {
+		configure_reports(c, &p);
+		status = run_call(c, &p);
+	}
+	errlist_free(&el);
+	policy_free(&p);
+	return status;
+}
+
+static int landjail_main(int argc, char **argv, bool as_wrapper)
 {
 	struct cli c;
 	if (cli_parse(argc, argv, &c) < 0) {
 		cli_free(&c);
 		return EXIT_LANDJAIL;
 	}
+	c.as_wrapper = as_wrapper;
 	diag_verbosity = c.verbosity;
 	int status = 0;
 	if (c.help) {
@@ -376,41 +451,37 @@ int main(int argc, char **argv)
 		status = status_report(stdout);
 	} else if (c.doctor) {
 		status = doctor_run(stdout, c.doctor);
+	} else if (c.wrapper_dir) {
+		status = sync_wrappers(&c);
 	} else if (!c.check && !c.dump_seccomp && !c.command[0]) {
 		diag_error("no command given (try landjail --help)");
 		status = EXIT_LANDJAIL;
 	} else if (c.learn) {
 		status = learn_main(&c);
 	} else {
-		struct policy p;
-		struct errlist el = { 0 };
-		policy_init(&p);
-		load_policy(&c, &p, &el);
-		policy_open_paths(&p, &el);
-		policy_check_forbidden(&p, &el);
-		if (el.n) {
-			errlist_print(&el);
-			diag_error("%zu problem%s in the policy; nothing was run", el.n,
-				   el.n == 1 ? "" : "s");
-			status = EXIT_LANDJAIL;
-		} else if (c.check) {
-			policy_print_ini(stdout, &p);
-			print_kernel_note(stdout);
-		} else if (c.dump_seccomp) {
-			char *msg = NULL;
-			int abi = landlock_abi();
-			if (seccomp_dump(&p, abi < 0 ? 0 : abi, stdout, &msg) < 0) {
-				diag_error("%s", msg);
-				free(msg);
-				status = EXIT_LANDJAIL;
-			}
-		} else {
-			configure_reports(&c, &p);
-			status = run_call(&c, &p);
-		}
-		errlist_free(&el);
-		policy_free(&p);
+		status = run_policy(&c);
 	}
 	cli_free(&c);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	char *name, *dir;
+	if (!wrappers_called_as(argv[0], &name, &dir))
+		return landjail_main(argc, argv, false);
+	char *profile = NULL;
+	char **v = wrapper_argv(argc, argv, name, dir, &profile);
+	int status = EXIT_LANDJAIL;
+	if (v) {
+		int n = 0;
+		while (v[n])
+			n++;
+		status = landjail_main(n, v, true);
+	}
+	free(v);
+	free(profile);
+	free(dir);
+	free(name);
 	return status;
 }

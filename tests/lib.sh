@@ -139,19 +139,22 @@ done_testing() {
 	[ "$_tap_failed" -eq 0 ]
 }
 
-# make_wrappers DIR: the drop-in wrappers, pointing at this test's landjail
-# and at copies of the source profiles (mode 0644), in DIR.
+# make_wrappers DIR [CONFIG]: the drop-in wrappers in DIR, made by
+# landjail --sync-wrappers: links to this test's landjail for the programs
+# of profiles/wrappers.list installed in /usr/bin:/bin.  The map and copies
+# of the source profiles (mode 0644) go to CONFIG/landjail/profiles
+# (default $T/config); a wrapped call needs XDG_CONFIG_HOME=CONFIG, which
+# $WRAPPER_ENV holds for the default.
 make_wrappers() {
-	local dir=$1 w
-	mkdir -p "$dir" "$T/profiles"
-	install -m 0644 "$SRCDIR"/profiles/*.ini "$T/profiles/"
-	for w in "$WRAPPERS"/*; do
-		sed -e "s|^exec [^ ]*landjail |exec $LANDJAIL |" \
-			-e "s|-p [^ ]*/profiles/|-p $T/profiles/|" "$w" >"$dir/${w##*/}"
-		chmod 755 "$dir/${w##*/}"
-	done
-	chmod 755 "$dir"
+	local dir=$1 config=${2:-$T/config}
+	mkdir -p "$dir" "$config/landjail/profiles" "$T/profiles"
+	install -m 0644 "$SRCDIR"/profiles/*.ini "$SRCDIR"/profiles/wrappers.list "$T/profiles/"
+	install -m 0644 "$SRCDIR"/profiles/*.ini "$SRCDIR"/profiles/wrappers.list \
+		"$config/landjail/profiles/"
+	chmod 755 "$dir" "$config" "$config/landjail" "$config/landjail/profiles"
+	PATH=/usr/bin:/bin XDG_CONFIG_HOME=$config "$LANDJAIL" -q --sync-wrappers "$dir"
 }
+WRAPPER_ENV="XDG_CONFIG_HOME=$T/config"
 
 # exif_jpeg IN OUT ORIENTATION: IN with a minimal EXIF block that holds
 # only the orientation tag (no exiftool needed).

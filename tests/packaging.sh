@@ -44,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..18"
+echo "1..21"
 
 # ---- one version ---------------------------------------------------------------
 
@@ -179,6 +179,29 @@ else
 		pass "a confined run cannot read what is not granted"
 	fi
 	check "the wrapper directory is in place" test -d /usr/libexec/landjail/wrappers
+	# A wrapper exactly for what is installed: a tiny package that ships
+	# /usr/bin/magick (Debian 12 has no ImageMagick 7) brings the magick
+	# wrapper with it, through the dpkg file trigger, and takes it away.
+	wr=/usr/libexec/landjail/wrappers
+	if [ -e /usr/bin/magick ]; then
+		for t in 1 2 3; do skip "the magick wrapper follows a package ($t)" "/usr/bin/magick is installed"; done
+	else
+		mkdir -p "$work/im7/DEBIAN" "$work/im7/usr/bin"
+		printf '#!/bin/sh\necho stand-in magick\n' >"$work/im7/usr/bin/magick"
+		chmod 755 "$work/im7/usr/bin/magick"
+		printf '%s\n' 'Package: landjail-test-magick' 'Version: 1.0' 'Architecture: all' \
+			'Maintainer: landjail tests <landjail@example.org>' \
+			'Description: stand-in ImageMagick 7 for landjail tests/packaging.sh' \
+			>"$work/im7/DEBIAN/control"
+		dpkg-deb -q --root-owner-group --build "$work/im7" "$work/im7.deb" >/dev/null
+		check "no magick wrapper while ImageMagick 7 is not installed" test ! -e $wr/magick
+		check "dpkg -i of a package with /usr/bin/magick adds the magick wrapper" sh -c '
+			dpkg -i "$1" >/dev/null && [ -L "$2/magick" ] && [ "$2/magick" -ef /usr/bin/landjail ]' \
+			sh "$work/im7.deb" $wr
+		check "dpkg -r of that package takes the wrapper away" sh -c '
+			dpkg -r landjail-test-magick >/dev/null && [ ! -e "$1/magick" ]' sh $wr
+		dpkg -r landjail-test-magick >/dev/null 2>&1
+	fi
 	# With the wrappers of the profile library: the issue's own example.
 	check "PATH=/usr/libexec/landjail/wrappers:\$PATH convert rose: x.png" \
 		sh -c 'cd "$1" && env -i HOME=/nonexistent TMPDIR="$1" \

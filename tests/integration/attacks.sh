@@ -27,7 +27,7 @@ plain() {
 }
 wrapped() {
 	as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/home" \
-		SECRET_KEY_BASE="$SECRET" LC_ALL=C "$@"
+		SECRET_KEY_BASE="$SECRET" LC_ALL=C $WRAPPER_ENV "$@"
 }
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1"; }
 
@@ -160,13 +160,13 @@ fails "delegate shell, wrapped: no leak into the output" red_at_center "$W/deleg
 	echo 'allow = @system-service'
 } >"$T/profiles/im-with-shell.ini"
 chmod 644 "$T/profiles/im-with-shell.ini"
-sed "s|-p [^ ]*/profiles/[a-z-]*.ini|-p $T/profiles/im-with-shell.ini|" "$WR/convert" >"$T/convert-with-shell"
-mkdir -p "$T/wr2"
-mv "$T/convert-with-shell" "$T/wr2/convert"
-chmod 755 "$T/wr2" "$T/wr2/convert"
+# A second wrapper directory whose map sends convert to that profile.
+make_wrappers "$T/wr2" "$T/config2"
+install -m 0644 "$T/profiles/im-with-shell.ini" "$T/config2/landjail/profiles/"
+echo 'convert im-with-shell' >"$T/config2/landjail/profiles/wrappers.list"
 weak() {
 	as_user env -i PATH="$T/wr2:/usr/bin:/bin" TMPDIR="$W" HOME="$T/home" \
-		SECRET_KEY_BASE="$SECRET" LC_ALL=C "$@"
+		SECRET_KEY_BASE="$SECRET" LC_ALL=C XDG_CONFIG_HOME="$T/config2" "$@"
 }
 attack weak
 ok "weakened profile: the delegate's shell did run" test -e "$W/env.txt"

@@ -28,7 +28,7 @@ mkuserdir "$W"
 mkuserdir "$W/p"
 mkuserdir "$W/w"
 plain() { as_user env -i PATH=/usr/bin:/bin TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
-wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
+wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 
 plain convert rose: -resize 200x150 "$W/photo.jpg"
 plain ffmpeg -v error -f lavfi -i testsrc=duration=1:size=160x120:rate=10 -pix_fmt yuv420p "$W/video.mp4"

@@ -141,7 +141,7 @@ in_host() { # RULES COMMAND...
 	local rules=$1
 	shift
 	"${PREFIX[@]}" "${as_user_cmd[@]}" "${INNER[@]}" env -i "$LSAN" PATH="$WR:/usr/bin:/bin" TMPDIR="$W" \
-		HOME="$T/ro-home" LC_ALL=C "$T/host-filter" "$rules" "$@"
+		HOME="$T/ro-home" LC_ALL=C $WRAPPER_ENV "$T/host-filter" "$rules" "$@"
 }
 
 # The five commands Mastodon runs on an upload, and an outside file.
@@ -244,6 +244,7 @@ INNER=()
 # (See /work/shared/notes: runc, cgroupfs, explicit ulimits, a directory
 # as the root: /usr and /etc of this machine, read-only.)
 ROOTFS=$T/rootfs
+LJ_DIR=$(dirname "$(readlink -f "$LANDJAIL")") # the wrappers are links to it
 mkdir -p "$ROOTFS/usr" "$ROOTFS/etc" "$ROOTFS/tmp" "$ROOTFS/proc" "$ROOTFS/dev" "$ROOTFS/sys"
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$ROOTFS/$l"; done
 chmod 1777 "$ROOTFS/tmp"
@@ -251,8 +252,9 @@ rm -f "$W/out.jpg" "$W/out.mp4" "$W/leak.jpg"
 out=$(timeout 300 podman --runtime runc --cgroup-manager=cgroupfs run --rm --log-driver none \
 	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --user "$LJ_UID:$LJ_UID" \
 	--read-only --security-opt no-new-privileges --cap-drop ALL \
-	-v /usr:/usr:ro -v /etc:/etc:ro -v "$T:$T:ro" -v "$W:$W" \
-	-e "$LSAN" -e PATH="$WR:/usr/bin:/bin" -e TMPDIR="$W" -e HOME=/nonexistent -e LC_ALL=C -w "$W" \
+	-v /usr:/usr:ro -v /etc:/etc:ro -v "$T:$T:ro" -v "$W:$W" -v "$LJ_DIR:$LJ_DIR:ro" \
+	-e "$LSAN" -e PATH="$WR:/usr/bin:/bin" -e TMPDIR="$W" -e HOME=/nonexistent -e LC_ALL=C \
+	-e "$WRAPPER_ENV" -w "$W" \
 	--rootfs "$ROOTFS" /usr/bin/sh -c '
 		grep "^Seccomp:" /proc/self/status
 		convert in.jpg -resize "1280x1280>" out.jpg && echo convert-ok
@@ -291,10 +293,16 @@ mkdir -p "$T/notmine"
 chown 12345 "$T/notmine"
 out=$(in_host "$T/sidekiq.rules" env TMPDIR="$T/notmine" "$LANDJAIL" --doctor="$WR" 2>&1)
 like "--doctor: a work directory that is someone else's is a problem" "FAIL TMPDIR=$T/notmine: owned by someone else" "$out"
-mkdir -p "$T/badwr"
-cp -p "$WR"/* "$T/badwr/"
-sed -i 's|-p [^ ]*imagemagick-convert.ini|-p /nonexistent.ini|' "$T/badwr/convert"
-out=$(in_host "$T/sidekiq.rules" env PATH="$T/badwr:/usr/bin:/bin" "$LANDJAIL" --doctor="$T/badwr" 2>&1)
+# A wrapper whose map names a profile that does not exist: it cannot run.
+mkdir -p "$T/badwr" "$T/badconfig/landjail/profiles"
+install -m 0644 "$T/config/landjail/profiles/"*.ini "$T/badconfig/landjail/profiles/"
+echo "convert no-such-profile" >"$T/badconfig/landjail/profiles/wrappers.list"
+chmod 644 "$T/badconfig/landjail/profiles/wrappers.list"
+chmod -R go-w "$T/badconfig"
+chmod 755 "$T/badwr" "$T/badconfig" "$T/badconfig/landjail" "$T/badconfig/landjail/profiles"
+PATH=/usr/bin:/bin XDG_CONFIG_HOME=$T/badconfig "$LANDJAIL" -q --sync-wrappers "$T/badwr"
+out=$(in_host "$T/sidekiq.rules" env PATH="$T/badwr:/usr/bin:/bin" XDG_CONFIG_HOME="$T/badconfig" \
+	"$LANDJAIL" --doctor="$T/badwr" 2>&1)
 is "--doctor: a wrapper that cannot run is a problem" 1 $?
 like "  its trial run fails" "FAIL convert: the wrapper, then /usr/bin/convert; trial run \"convert -version\" FAILS" "$out"
 out=$(in_host "$T/service.rules" "$LANDJAIL" --doctor="$WR" 2>&1)
@@ -338,7 +346,7 @@ example_run() { # FILE RULES DOCTOR [IMAGE_FILE]: Mastodon's convert in the exam
 	cp "$W/in.jpg" "$tmp/in.jpg"
 	chown "$LJ_UID" "$tmp/in.jpg"
 	ex() { "${as_user_cmd[@]}" env -i "$LSAN" PATH="$newpath" TMPDIR="$tmp" XDG_CACHE_HOME="$cache" \
-		HOME="$T/ro-home" LC_ALL=C "$T/host-filter" "$rules" "$@"; }
+		HOME="$T/ro-home" LC_ALL=C $WRAPPER_ENV "$T/host-filter" "$rules" "$@"; }
 	ex convert "$tmp/in.jpg" -resize '1280x1280>' "$tmp/out.jpg" 2>"$T/err"
 	is "  convert works in its set-up" 1280x960 "$(plain identify -format '%wx%h' "$tmp/out.jpg" 2>&1)"
 	ex convert "$tmp/in.jpg" -resize '1280x1280>' "$tmp/out.jpg" 2>"$T/err"
@@ -364,7 +372,7 @@ cat >"$T/magick/policy.xml" <<'XML'
 </policymap>
 XML
 chmod -R a+rX "$T/magick"
-app() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
+app() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 rm -f "$W"/magick.*
 app convert rose: "$W/magick.png"
 ok "without MAGICK_CONFIGURE_PATH the wrapped convert writes PNG (control)" test -s "$W/magick.png"

@@ -21,7 +21,7 @@ mkuserdir "$W"
 # Run as the test user with the application's environment: PATH with or
 # without the wrappers in front, TMPDIR pointing at the work directory.
 plain() { as_user env -i PATH=/usr/bin:/bin TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
-wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
+wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 
 # ---- the corpus, made by the real programs at test time -----------------
 plain convert rose: -resize 400x300 "$W/photo.jpg"

@@ -38,7 +38,7 @@ echo "secret" >"$T/app/secret.txt"
 chmod 644 "$T/app/secret.txt"
 
 plain() { as_user env -i PATH=/usr/bin:/bin TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
-wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
+wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 
 # ---- the corpus, made by the real programs at test time -----------------
 plain convert rose: -resize 400x300 "$W/photo.jpg"
