@@ -193,7 +193,7 @@ else
 			'Maintainer: landjail tests <landjail@example.org>' \
 			'Description: stand-in ImageMagick 7 for landjail tests/packaging.sh' \
 			>"$work/im7/DEBIAN/control"
-		dpkg-deb -q --root-owner-group --build "$work/im7" "$work/im7.deb" >/dev/null
+		dpkg-deb --root-owner-group --build "$work/im7" "$work/im7.deb" >/dev/null
 		check "no magick wrapper while ImageMagick 7 is not installed" test ! -e $wr/magick
 		check "dpkg -i of a package with /usr/bin/magick adds the magick wrapper" sh -c '
 			dpkg -i "$1" >/dev/null && [ -L "$2/magick" ] && [ "$2/magick" -ef /usr/bin/landjail ]' \
