@@ -380,21 +380,28 @@ static int check_rules(const struct policy *p, const char *canon, const struct s
 	return err;
 }
 
-/* mkdir -p, 0700 for what is new (~/.cache may not exist yet); false,
- * with the reason in the note, when that fails. */
+/* The cache directory and its parent (~/.cache may not exist yet), 0700,
+ * but never more: a HOME or XDG_CACHE_HOME parent that does not exist
+ * (HOME=/nonexistent, as services and tests set it) is not created, and
+ * the run compiles its filter instead.  False, with the reason in the
+ * note, when that fails. */
 static bool make_dirs(const char *dir)
 {
-	for (const char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
-		char *part = p ? xstrndup(dir, (size_t)(p - dir)) : xstrdup(dir);
-		int rc = mkdir(part, 0700), err = errno;
-		free(part);
-		if (rc < 0 && err != EEXIST) {
-			note("compiled; the filter cache %s cannot be created (%s)", dir, strerror(err));
-			return false;
-		}
-		if (!p)
-			return true;
+	char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	int rc = mkdir(parent, 0700), err = errno;
+	if (rc == 0 || err == EEXIST) {
+		rc = mkdir(dir, 0700);
+		err = errno;
 	}
+	free(parent);
+	if (rc < 0 && err != EEXIST) {
+		note("compiled; the filter cache %s cannot be created (%s)", dir, strerror(err));
+		return false;
+	}
+	return true;
 }
 
 /* The cache directory, opened (and created when missing), with its inode

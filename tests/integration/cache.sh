@@ -137,6 +137,15 @@ chmod 700 "$C"
 out=$(as_user env -u XDG_CACHE_HOME HOME=/proc "$LANDJAIL" -v -p "$T/killok.ini" --rox "$T/bin" -- "$TS" kill-self 2>&1)
 is "a HOME on a read-only filesystem (/proc): the run works" 0 $?
 like "  and -v says why there is no cache" "compiled; the filter cache /proc/.cache/landjail cannot be created" "$out"
+# A HOME that does not exist (HOME=/nonexistent, as services set it) is
+# not created: only ~/.cache and ~/.cache/landjail ever are.
+mkuserdir "$T/nohome-parent"
+out=$(as_user env -u XDG_CACHE_HOME HOME="$T/nohome-parent/home" "$LANDJAIL" -v -p "$T/killok.ini" \
+	--rox "$T/bin" -- "$TS" kill-self 2>&1)
+is "a HOME that does not exist: the run works" 0 $?
+like "  and -v says the cache cannot be created" \
+	"compiled; the filter cache $T/nohome-parent/home/.cache/landjail cannot be created" "$out"
+ok "  and that HOME was not created" test ! -e "$T/nohome-parent/home"
 
 plan "$_tap_n"
 done_testing
