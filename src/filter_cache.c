@@ -79,17 +79,6 @@ void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES])
 
 /* ---- where the cache is ------------------------------------------------------------ */
 
-static bool test_hook(const char *name)
-{
-#ifdef LANDJAIL_TEST_HOOKS
-	const char *v = getenv(name);
-	return v && *v && strcmp(v, "0") != 0;
-#else
-	(void)name;
-	return false;
-#endif
-}
-
 static struct {
 	bool enabled;
 	int dirfd;

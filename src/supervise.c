@@ -389,7 +389,7 @@ int supervise(struct sandbox *sb)
 	}
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
-	sb->test_trap = seccomp_test_hook("LANDJAIL_TEST_TRAP_BEFORE_EXEC");
+	sb->test_trap = test_hook("LANDJAIL_TEST_TRAP_BEFORE_EXEC");
 	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
 	if (sv.child > 0)
 		timeout_before_exec(&sv);

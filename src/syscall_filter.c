@@ -15,21 +15,10 @@
 #include "config.h"
 #include "seccomp_cache.h"
 
-bool seccomp_test_hook(const char *name)
-{
-#ifdef LANDJAIL_TEST_HOOKS
-	const char *v = getenv(name);
-	return v && *v && strcmp(v, "0") != 0;
-#else
-	(void)name;
-	return false;
-#endif
-}
-
 static bool user_notif_available(void)
 {
 	unsigned action = SECCOMP_RET_USER_NOTIF;
-	if (seccomp_test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
+	if (test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
 		return false;
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }

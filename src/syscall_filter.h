@@ -41,10 +41,6 @@
 			       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 #define SECCOMP_LOW32 0xffffffffULL
 
-/* A test hook (LANDJAIL_TEST_* set and not "0"); false in builds
- * without them. */
-bool seccomp_test_hook(const char *name);
-
 /* What the filter does with one system call.  Ordered from the most to
  * the least permissive (the monotonicity test relies on it). */
 enum verdict {

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +146,15 @@ char *fd_realpath(int fd)
 		return NULL;
 	buf[n] = '\0';
 	return xstrdup(buf);
+}
+
+bool test_hook(const char *name)
+{
+#ifdef LANDJAIL_TEST_HOOKS
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+#else
+	(void)name;
+	return false;
+#endif
 }

@@ -41,4 +41,8 @@ char *fd_realpath(int fd);
 /* Close fd if it is >= 0 and set it to -1. */
 void close_fd(int *fd);
 
+/* A test-only switch: the variable is set and not "0", in builds
+ * configured with -Dtest_hooks=true; always false otherwise. */
+bool test_hook(const char *name);
+
 #endif
