@@ -26,19 +26,8 @@ tt() {
 
 base=$((20000 + RANDOM % 20000))
 P_OPEN=$base P_SHUT=$((base + 1))
-pids=()
-bg() {
-	if [ "$LJ_TEST_USER" = nobody ]; then
-		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
-	else
-		"$@" >/dev/null 2>&1 &
-	fi
-	pids+=($!)
-}
-bg "$TS" serve-tcp "$P_OPEN"
-bg "$TS" serve-tcp "$P_SHUT"
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+lj_serve "$TS" serve-tcp "$P_OPEN"
+lj_serve "$TS" serve-tcp "$P_SHUT"
 sleep 0.3
 
 BASE='allow = @default @basic-io @file-read @signal @io-event madvise'
