@@ -129,6 +129,15 @@ lj_serve() {
 	LJ_BG_PIDS+=($!)
 }
 
+# use_try_syscall: the try-syscall helper (TRY_SYSCALL, from meson) copied
+# where the test user can run it, as $TS.
+use_try_syscall() {
+	: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
+	mkdir -p "$T/bin"
+	install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
+	TS=$T/bin/try-syscall
+}
+
 # mkuserdir DIR: a directory owned by the test user, so that only Landlock,
 # not file permissions, can stop the user from writing there.
 mkuserdir() {

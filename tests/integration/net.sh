@@ -4,11 +4,8 @@
 # scoping (ABI >= 6).  Every path runs on this kernel's ABI and, in test
 # builds, on ABIs capped to 2, 3, 5 and 6.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 
 # Listeners outside the sandbox, owned by the test user.
 base=$((20000 + RANDOM % 20000))

@@ -6,11 +6,8 @@
 # Each denial sits next to a control.  Every run is bounded by timeout(1):
 # a hang fails the assertion instead of the whole test.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 mkuserdir "$T/rw"
 mkuserdir "$T/outside"
 
