@@ -26,6 +26,7 @@
 #include "limit.h"
 #include "policy.h"
 #include "profile.h"
+#include "section.h"
 #include "report.h"
 #include "syscall_filter.h"
 #include "status.h"
@@ -68,7 +69,7 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 	if (c->net) {
 		char *label = xasprintf("--net %s", c->net);
 		struct origin at = { .file = policy_label(p, label), .line = 0 };
-		if (!netpolicy_set_mode(p, c->net, at, &err))
+		if (!section_network_mode(p, c->net, at, &err))
 			errlist_add(el, at.file, 0, "%s", err);
 		free(label);
 	}
@@ -77,7 +78,7 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		for (size_t i = 0; i < ports->n; i++) {
 			char *label = xasprintf("--tcp-%s %s", bind ? "bind" : "connect", ports->v[i]);
 			struct origin at = { .file = policy_label(p, label), .line = 0 };
-			if (!netpolicy_add_ports(p, bind, ports->v[i], at, &err))
+			if (!section_network_ports(p, bind, ports->v[i], at, &err))
 				errlist_add(el, at.file, 0, "%s", err);
 			free(label);
 			free(err);
