@@ -19,7 +19,7 @@
 #include "exec_report.h"
 #include "hostenv.h"
 #include "netpolicy.h"
-#include "profile.h"
+#include "profile_dirs.h"
 #include "report.h"
 
 /* ---- in the child ------------------------------------------------------------ */
