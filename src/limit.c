@@ -8,27 +8,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-bool limits_plan(const struct policy *p)
-{
-	if (!p->limits.set[LIMIT_PROCESSES])
-		return true;
-	/* fork() ignores RLIMIT_NPROC for uid 0 whatever its capabilities:
-	 * there is no limit to set. */
-	if (getuid() != 0)
-		return true;
-	char at[32];
-	limit_format(at, sizeof(at), LIMIT_PROCESSES, p->limits.value[LIMIT_PROCESSES]);
-	if (!p->best_effort) {
-		diag_error("processes = %s cannot be enforced for root: the kernel does not "
-			   "apply RLIMIT_NPROC to uid 0; run landjail as an unprivileged user "
-			   "(--best-effort runs it without the limit)", at);
-		return false;
-	}
-	diag_loud("processes = %s is NOT enforced: the kernel does not apply RLIMIT_NPROC "
-		  "to uid 0 (--best-effort)", at);
-	return true;
-}
-
 /* A capability that would let the program lift a limit is dropped from
  * every set, the bounding set included, so that no execve brings it back. */
 static int drop_cap(int cap)

@@ -9,10 +9,6 @@
 
 #include "policy.h"
 
-/* Before the fork: false (with a message) when the kernel would not hold
- * a limit for this caller; --best-effort turns that into a loud warning. */
-bool limits_plan(const struct policy *p);
-
 /* In the child, between clone and execve: only syscalls.  Returns 0, or
  * -errno with *what naming the limit that could not be set. */
 int limits_apply(const struct policy *p, const char **what);

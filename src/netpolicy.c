@@ -60,47 +60,6 @@ int netpolicy_landlock_rules(const struct policy *p, int abi, int ruleset_fd, ch
 	return err;
 }
 
-static const char *where(struct origin at)
-{
-	return at.file ? at.file : "the command line";
-}
-
-bool netpolicy_plan(const struct policy *p, int abi, const char *program)
-{
-	if (net_mode(p) != NET_TCP && has_ports(p)) {
-		const struct port_range *r = p->net.n_connect ? p->net.connect : p->net.bind;
-		diag_error("%s:%u: TCP ports are given but the network mode is %s: add "
-			   "\"mode = tcp\" to [network] (or --net tcp)", where(r->at), r->at.line,
-			   policy_net_mode_name(net_mode(p)));
-		return false;
-	}
-	if (net_mode(p) == NET_TCP && has_ports(p) && abi < LANDLOCK_ABI_NET) {
-		if (!p->best_effort) {
-			diag_error("the policy allows only some TCP ports, but this kernel's Landlock "
-				   "(ABI %d) has no network rules (ABI 4, Linux 6.7) and seccomp cannot "
-				   "filter by port; refusing to run %s (--best-effort allows every "
-				   "TCP port)", abi < 0 ? 0 : abi, program);
-			return false;
-		}
-		diag_loud("Landlock ABI %d has no network rules: %s may connect to and bind "
-			  "ANY TCP port (--best-effort)", abi < 0 ? 0 : abi, program);
-	}
-	if (abi < LANDLOCK_ABI_SCOPE) {
-		const char *what = net_unix_allowed(p)
-			? "signals and abstract unix sockets reach processes outside the sandbox"
-			: "signals reach processes outside the sandbox";
-		if (p->net.isolation == 1) {
-			diag_error("%s:%u: isolation = required, but with Landlock ABI %d %s "
-				   "(scoping needs ABI 6, Linux 6.12); refusing to run %s",
-				   where(p->net.isolation_at), p->net.isolation_at.line,
-				   abi < 0 ? 0 : abi, what, program);
-			return false;
-		}
-		diag_info("not isolated (Landlock ABI %d < 6): %s", abi < 0 ? 0 : abi, what);
-	}
-	return true;
-}
-
 void netpolicy_describe(FILE *out, int abi)
 {
 	fprintf(out, "network: other socket families and unix sockets: seccomp, on every ABI\n");

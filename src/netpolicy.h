@@ -26,9 +26,6 @@ void netpolicy_landlock_attr(const struct policy *p, int abi, __u64 *handled_net
 			     __u64 *scoped);
 int netpolicy_landlock_rules(const struct policy *p, int abi, int ruleset_fd, char **msg);
 
-/* Refuse (false) or warn about what this ABI cannot enforce. */
-bool netpolicy_plan(const struct policy *p, int abi, const char *program);
-
 /* --status: what is and is not isolated at this ABI. */
 void netpolicy_describe(FILE *out, int abi);
 
