@@ -1,18 +1,17 @@
-/* The Landlock ABI versions landjail's decisions depend on, by what each
- * one brought (landlock(7); the kernel's include/uapi/linux/landlock.h).
- * One name for each step, used everywhere an ABI number is compared. */
+/* The Landlock ABI versions, each named by what it brought (landlock(7);
+ * the kernel's include/uapi/linux/landlock.h).  Every comparison of an
+ * ABI number in landjail uses one of these names. */
 #ifndef LANDJAIL_ABI_H
 #define LANDJAIL_ABI_H
 
-/* ABI 3 (Linux 6.2): truncate() of a read-only file is stopped (before,
- * the seccomp filter refuses every truncate() with EACCES). */
-#define ABI_TRUNCATE 3
-/* ABI 4 (Linux 6.7): TCP bind and connect rules, by port. */
-#define ABI_NET_TCP 4
-/* ABI 5 (Linux 6.10): ioctl on device files is restricted. */
-#define ABI_IOCTL_DEV 5
-/* ABI 6 (Linux 6.12): scoping: abstract unix sockets and signals do not
- * reach processes outside the sandbox. */
-#define ABI_SCOPE 6
+#define ABI_FS 1        /* Linux 5.13: filesystem access control */
+#define ABI_REFER 2     /* 5.19: rename and link across directories */
+#define ABI_TRUNCATE 3  /* 6.2: truncate (before: seccomp refuses truncate()) */
+#define ABI_NET_TCP 4   /* 6.7: TCP bind and connect rules, by port */
+#define ABI_IOCTL_DEV 5 /* 6.10: ioctl on device files */
+#define ABI_SCOPE 6     /* 6.12: abstract unix sockets and signals scoped */
+#define ABI_AUDIT 7     /* 6.15: audit logging flags */
+#define ABI_TSYNC 8     /* restricting every thread at once */
+#define ABI_UNIX_PATH 9 /* connecting to pathname unix sockets */
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "compat.h"
 
 static bool has_ports(const struct policy *p)
@@ -22,9 +23,9 @@ void netpolicy_landlock_attr(const struct policy *p, int abi, __u64 *handled_net
 {
 	*handled_net = 0;
 	*scoped = 0;
-	if (abi >= LANDLOCK_ABI_NET && net_mode(p) != NET_UNRESTRICTED)
+	if (abi >= ABI_NET_TCP && net_mode(p) != NET_UNRESTRICTED)
 		*handled_net = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
-	if (abi >= LANDLOCK_ABI_SCOPE) {
+	if (abi >= ABI_SCOPE) {
 		*scoped = LANDLOCK_SCOPE_SIGNAL;
 		if (!(net_mode(p) == NET_UNRESTRICTED && net_unix_allowed(p)))
 			*scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
@@ -50,7 +51,7 @@ static int add_ports(int ruleset_fd, const struct port_range *r, size_t n, uint6
 
 int netpolicy_landlock_rules(const struct policy *p, int abi, int ruleset_fd, char **msg)
 {
-	if (abi < LANDLOCK_ABI_NET || net_mode(p) != NET_TCP)
+	if (abi < ABI_NET_TCP || net_mode(p) != NET_TCP)
 		return 0;
 	int err = add_ports(ruleset_fd, p->net.connect, p->net.n_connect,
 			    LANDLOCK_ACCESS_NET_CONNECT_TCP, msg);
@@ -63,10 +64,10 @@ int netpolicy_landlock_rules(const struct policy *p, int abi, int ruleset_fd, ch
 void netpolicy_describe(FILE *out, int abi)
 {
 	fprintf(out, "network: other socket families and unix sockets: seccomp, on every ABI\n");
-	fprintf(out, "  TCP ports: %s\n", abi >= LANDLOCK_ABI_NET
+	fprintf(out, "  TCP ports: %s\n", abi >= ABI_NET_TCP
 		? "Landlock net rules"
 		: "NOT enforceable (Landlock ABI 4 needed): mode = tcp with ports is refused");
 	fprintf(out, "  abstract unix sockets and signals outside the sandbox: %s\n",
-		abi >= LANDLOCK_ABI_SCOPE ? "isolated (Landlock scoping)"
+		abi >= ABI_SCOPE ? "isolated (Landlock scoping)"
 		: "NOT isolated (Landlock ABI 6 needed; unix = deny still blocks unix sockets)");
 }

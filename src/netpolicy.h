@@ -14,10 +14,6 @@
 
 #include "policy.h"
 
-/* The first ABIs with TCP port rules and with scoping. */
-#define LANDLOCK_ABI_NET 4
-#define LANDLOCK_ABI_SCOPE 6
-
 /* Whether seccomp lets TCP sockets (AF_INET/AF_INET6 stream) be created. */
 bool net_tcp_sockets(const struct policy *p, int abi);
 
