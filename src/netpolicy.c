@@ -12,10 +12,10 @@ static bool has_ports(const struct policy *p)
 	return p->net.n_connect + p->net.n_bind > 0;
 }
 
-bool net_tcp_sockets(const struct policy *p, int abi)
+bool netpolicy_tcp_sockets(const struct policy *p, int abi)
 {
 	(void)abi;
-	return net_mode(p) == NET_TCP && has_ports(p);
+	return policy_net_mode(p) == NET_TCP && has_ports(p);
 }
 
 void netpolicy_landlock_attr(const struct policy *p, int abi, __u64 *handled_net,
@@ -23,11 +23,11 @@ void netpolicy_landlock_attr(const struct policy *p, int abi, __u64 *handled_net
 {
 	*handled_net = 0;
 	*scoped = 0;
-	if (abi >= ABI_NET_TCP && net_mode(p) != NET_UNRESTRICTED)
+	if (abi >= ABI_NET_TCP && policy_net_mode(p) != NET_UNRESTRICTED)
 		*handled_net = LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP;
 	if (abi >= ABI_SCOPE) {
 		*scoped = LANDLOCK_SCOPE_SIGNAL;
-		if (!(net_mode(p) == NET_UNRESTRICTED && net_unix_allowed(p)))
+		if (!(policy_net_mode(p) == NET_UNRESTRICTED && policy_net_unix_allowed(p)))
 			*scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 	}
 }
@@ -51,7 +51,7 @@ static int add_ports(int ruleset_fd, const struct port_range *r, size_t n, uint6
 
 int netpolicy_landlock_rules(const struct policy *p, int abi, int ruleset_fd, char **msg)
 {
-	if (abi < ABI_NET_TCP || net_mode(p) != NET_TCP)
+	if (abi < ABI_NET_TCP || policy_net_mode(p) != NET_TCP)
 		return 0;
 	int err = add_ports(ruleset_fd, p->net.connect, p->net.n_connect,
 			    LANDLOCK_ACCESS_NET_CONNECT_TCP, msg);

@@ -15,7 +15,7 @@
 #include "policy.h"
 
 /* Whether seccomp lets TCP sockets (AF_INET/AF_INET6 stream) be created. */
-bool net_tcp_sockets(const struct policy *p, int abi);
+bool netpolicy_tcp_sockets(const struct policy *p, int abi);
 
 /* What the Landlock ruleset handles, and its port rules. */
 void netpolicy_landlock_attr(const struct policy *p, int abi, __u64 *handled_net,

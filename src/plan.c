@@ -149,12 +149,12 @@ static bool has_ports(const struct policy *p)
  * the one to change. */
 static bool plan_network_mode(const struct policy *p, struct errlist *el)
 {
-	if (net_mode(p) == NET_TCP || !has_ports(p))
+	if (policy_net_mode(p) == NET_TCP || !has_ports(p))
 		return true;
 	const struct port_range *r = p->net.n_connect ? p->net.connect : p->net.bind;
 	errlist_add(el, where(r->at), r->at.line, "TCP ports are given but the network mode "
 		    "is %s: add \"mode = tcp\" to [network] (or --net tcp)",
-		    policy_net_mode_name(net_mode(p)));
+		    policy_net_mode_name(policy_net_mode(p)));
 	return false;
 }
 
@@ -162,7 +162,7 @@ static bool plan_network_mode(const struct policy *p, struct errlist *el)
 static bool plan_network(const struct policy *p, const struct plan_request *rq, int abi,
 			 struct errlist *el)
 {
-	if (net_mode(p) == NET_TCP && has_ports(p) && abi < ABI_NET_TCP) {
+	if (policy_net_mode(p) == NET_TCP && has_ports(p) && abi < ABI_NET_TCP) {
 		if (!p->best_effort) {
 			errlist_add(el, SELF, 0, "the policy allows only some TCP ports, but this "
 				    "kernel's Landlock (ABI %d) has no network rules (ABI 4, Linux "
@@ -176,7 +176,7 @@ static bool plan_network(const struct policy *p, const struct plan_request *rq, 
 	}
 	if (abi >= ABI_SCOPE)
 		return true;
-	const char *what = net_unix_allowed(p)
+	const char *what = policy_net_unix_allowed(p)
 		? "signals and abstract unix sockets reach processes outside the sandbox"
 		: "signals reach processes outside the sandbox";
 	if (p->net.isolation == 1) {

@@ -40,19 +40,19 @@ const char *policy_sys_default_name(enum sys_default d)
 	return sys_default_names[d];
 }
 
-enum net_mode net_mode(const struct policy *p)
+enum net_mode policy_net_mode(const struct policy *p)
 {
 	return p->net.mode == NET_UNSET ? NET_NONE : (enum net_mode)p->net.mode;
 }
 
-bool net_unix_allowed(const struct policy *p)
+bool policy_net_unix_allowed(const struct policy *p)
 {
 	if (p->net.unix_allow >= 0)
 		return p->net.unix_allow;
 	/* Landlock does not govern connecting to a pathname socket made
 	 * outside (a container engine's, a desktop bus): only a mode that
 	 * allows everything allows unix sockets without being asked. */
-	return net_mode(p) == NET_UNRESTRICTED;
+	return policy_net_mode(p) == NET_UNRESTRICTED;
 }
 
 

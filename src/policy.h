@@ -170,8 +170,8 @@ const char *policy_net_mode_name(enum net_mode m);
 const char *policy_sys_default_name(enum sys_default d);
 
 /* The mode in force (none when nothing said) and whether AF_UNIX is allowed. */
-enum net_mode net_mode(const struct policy *p);
-bool net_unix_allowed(const struct policy *p);
+enum net_mode policy_net_mode(const struct policy *p);
+bool policy_net_unix_allowed(const struct policy *p);
 
 /* ---- [limits] (policy_limits.c) ---- */
 

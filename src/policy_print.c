@@ -89,10 +89,10 @@ static void print_ports(FILE *out, const char *key, const struct port_range *r, 
 
 static void print_network(FILE *out, const struct policy *p)
 {
-	fprintf(out, "[network]\nmode = %s\n", policy_net_mode_name(net_mode(p)));
+	fprintf(out, "[network]\nmode = %s\n", policy_net_mode_name(policy_net_mode(p)));
 	print_ports(out, "tcp-connect", p->net.connect, p->net.n_connect);
 	print_ports(out, "tcp-bind", p->net.bind, p->net.n_bind);
-	fprintf(out, "unix = %s\n", net_unix_allowed(p) ? "allow" : "deny");
+	fprintf(out, "unix = %s\n", policy_net_unix_allowed(p) ? "allow" : "deny");
 	if (p->net.isolation == 1)
 		fputs("isolation = required\n", out);
 }

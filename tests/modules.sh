@@ -44,7 +44,7 @@ edges() {
 }
 
 mapfile -t graph < <(edges)
-echo "1..$((2 + ${#mechanisms[@]}))"
+echo "1..$((3 + ${#mechanisms[@]}))"
 
 if [ ${#graph[@]} -ge 20 ]; then
 	pass "src/ has ${#graph[@]} include edges between modules"
@@ -70,5 +70,14 @@ for m in "${mechanisms[@]}"; do
 		fail "mechanism $m does not include the profile reader" "it includes: $bad"
 	fi
 done
+
+# Landlock ABI numbers are compared by their names in abi.h only.
+bare=$(grep -nE 'abi[a-z_.>-]* *(<|>|<=|>=|==) *[1-9]|define [A-Z_]*ABI[A-Z_]* +[0-9]' \
+	"$src"/*.c "$src"/*.h | grep -v "^$src/abi.h:")
+if [ -z "$bare" ]; then
+	pass "every Landlock ABI comparison uses a name from abi.h"
+else
+	fail "every Landlock ABI comparison uses a name from abi.h" "$bare"
+fi
 
 [ "$failed" -eq 0 ]
