@@ -70,7 +70,7 @@ check() {
 	fi
 }
 
-echo "1..$((2 + 3 + 2 * ${#long_opts[@]} + ${#short_opts[@]} + 2 * ${#sections[@]} + ${#keys[@]} + 1 + ${#groups[@]}))"
+echo "1..$((2 + 3 + 2 * ${#long_opts[@]} + ${#short_opts[@]} + 2 * ${#sections[@]} + 2 * ${#keys[@]} + 1 + ${#groups[@]}))"
 
 # ---- (a) mandoc lint -----------------------------------------------------------
 
@@ -151,6 +151,19 @@ for sk in "${keys[@]}"; do
 	else
 		fail "landjail.profile.5 describes [$sec] $key" \
 			"no \".It Cm $key\" under \".Ss The [$sec] section\""
+	fi
+done
+
+# ---- (c2) every key in HACKING.md's map ------------------------------------------
+# A row "| [section] `key` `key` | reader | plan step | enforced by |".
+
+hacking=$SRCDIR/HACKING.md
+for sk in "${keys[@]}"; do
+	sec=${sk%%.*} key=${sk#*.}
+	if grep -E "^\| \[$sec\] " "$hacking" | grep -qF -- "\`$key\`"; then
+		pass "HACKING.md's map has [$sec] $key"
+	else
+		fail "HACKING.md's map has [$sec] $key" "add \`$key\` to a \"| [$sec]\" row of the map"
 	fi
 done
 

@@ -16,7 +16,7 @@ hooks=false
 [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ] &&
 	hooks=true
 
-plan $((3 * ${#bad[@]} + 3 * 13 + 2))
+plan $((3 * ${#bad[@]} + 3 * 13 + 2 + 3))
 
 # agree DESC STATUS [VAR=VALUE...] -- ARGS...: the run and --check of ARGS
 # (with the environment VAR=VALUE) both exit STATUS, with the same stderr.
@@ -85,5 +85,57 @@ agree "processes = 50 as $LJ_TEST_USER" "$([ "$LJ_UID" = 0 ] && echo 125 || echo
 # A rule that lets the program write the filter cache.
 agree "--rw on the home directory holding the filter cache" 125 -- --rox /usr --rw "$T/home"
 agree "--rw on a directory beside it (control)" 0 -- --rox /usr --rw "$T/p"
+
+# --check's profile reads back as itself: policy_print.c spells every key
+# and value as the section tables read them.
+mkdir "$T/iso"
+cat >"$T/p/all.ini" <<INI
+[profile]
+version = 1
+description = every section
+log = syslog
+[filesystem]
+ro = /usr ?/usr/share
+rox = /usr/bin
+rw = $T/p
+dev = /dev/null
+forbid = /etc
+forbid-beneath = /root/*
+isolate = $T/iso
+scratch-env = TMPDIR
+[environment]
+clear = yes
+keep = PATH LC_*
+set = "GREETING=hello world"
+[network]
+mode = tcp
+tcp-connect = 80 8000-8002
+tcp-bind = 8080
+unix = deny
+isolation = required
+[syscalls]
+default = errno
+allow = @default read
+deny = ptrace
+fork = no
+[limits]
+timeout = 90s
+cpu = 5m
+memory = 512M
+file-size = 64M
+open-files = 256
+core = 0
+stack = 8M
+[process]
+directory = /tmp
+umask = 0027
+INI
+chmod 0644 "$T/p/all.ini"
+first=$(as_user "$LANDJAIL" --check "$T/p/all.ini" 2>"$T/err")
+is "a profile with every section passes --check" 0 $?
+printf '%s\n' "$first" >"$T/p/again.ini"
+again=$(as_user "$LANDJAIL" --check "$T/p/again.ini" 2>&1)
+is "--check's output passes --check" 0 $?
+is "and reads back as the same policy" "$(sed 1d <<<"$first")" "$(sed 1d <<<"$again")"
 
 done_testing
