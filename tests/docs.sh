@@ -70,7 +70,12 @@ check() {
 	fi
 }
 
-echo "1..$((2 + 3 + 2 * ${#long_opts[@]} + ${#short_opts[@]} + 2 * ${#sections[@]} + 2 * ${#keys[@]} + 1 + ${#groups[@]}))"
+# The functions HACKING.md's map names (words with an underscore in its
+# reader, plan and enforcer columns, file names aside).
+mapfile -t map_funcs < <(grep -E '^\| \[' "$SRCDIR/HACKING.md" | cut -d'|' -f3- |
+	grep -oE '\b[a-z]+(_[a-z0-9]+)+(\.c)?' | grep -v '\.c$' | sort -u)
+
+echo "1..$((2 + 3 + 2 * ${#long_opts[@]} + ${#short_opts[@]} + 2 * ${#sections[@]} + 2 * ${#keys[@]} + ${#map_funcs[@]} + 1 + ${#groups[@]}))"
 
 # ---- (a) mandoc lint -----------------------------------------------------------
 
@@ -164,6 +169,14 @@ for sk in "${keys[@]}"; do
 		pass "HACKING.md's map has [$sec] $key"
 	else
 		fail "HACKING.md's map has [$sec] $key" "add \`$key\` to a \"| [$sec]\" row of the map"
+	fi
+done
+
+for fn in "${map_funcs[@]}"; do
+	if grep -qE "^[A-Za-z].*\b$fn\(" "$SRCDIR"/src/*.c; then
+		pass "HACKING.md's map names $fn, defined in src/"
+	else
+		fail "HACKING.md's map names $fn, defined in src/" "no definition of $fn( in src/*.c"
 	fi
 done
 
