@@ -19,6 +19,7 @@
 #include "environ.h"
 #include "explain.h"
 #include "learn.h"
+#include "namedfiles.h"
 #include "filter_cache.h"
 #include "hostenv.h"
 #include "landlock.h"
@@ -222,7 +223,7 @@ static int explain_and_run(const struct cli *c, struct policy *p)
 /* run(), with the call's own files and scratch directory when the policy
  * isolates calls in the work directory (callfiles.h).  Their rules lie
  * beneath the isolated directory, which the forbid check has passed. */
-static int run_call(const struct cli *c, struct policy *p)
+static int run_isolated(const struct cli *c, struct policy *p)
 {
 	if (!p->isolate)
 		return explain_and_run(c, p);
@@ -242,6 +243,26 @@ static int run_call(const struct cli *c, struct policy *p)
 	}
 	errlist_free(&el);
 	callfiles_cleanup(&cf, status != 0);
+	return status;
+}
+
+/* The call, and with named-files = regular (namedfiles.h) the check that
+ * what the application reads back is still a file: a link left in its
+ * place fails the call, whatever the program's own status. */
+static int run_call(const struct cli *c, struct policy *p)
+{
+	if (!p->named_regular)
+		return run_isolated(c, p);
+	struct namedfiles nf;
+	namedfiles_record(&nf, c->command);
+	int status = run_isolated(c, p);
+	char *msg = NULL;
+	if (namedfiles_check(&nf, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		status = EXIT_LANDJAIL;
+	}
+	namedfiles_free(&nf);
 	return status;
 }
 

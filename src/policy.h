@@ -103,6 +103,9 @@ struct policy {
 	char *isolate;
 	struct origin isolate_at;
 	struct strv scratch_env;
+	/* [filesystem] named-files = regular (namedfiles.h): the files the
+	 * command line names must be regular files when the call ends. */
+	bool named_regular;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
 		bool configured; /* some profile says clear or keep */

@@ -44,6 +44,8 @@ static void print_fs(FILE *out, const struct policy *p)
 	}
 	for (size_t i = 0; i < p->scratch_env.n; i++)
 		fprintf(out, "scratch-env = %s\n", p->scratch_env.v[i]);
+	if (p->named_regular)
+		fputs("named-files = regular\n", out);
 	for (size_t i = 0; i < p->n_forbid; i++) {
 		fputs(p->forbid[i].beneath ? "forbid-beneath = " : "forbid = ", out);
 		print_word(out, p->forbid[i].path);

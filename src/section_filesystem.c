@@ -58,6 +58,17 @@ static void key_scratch_env(struct keyctx *k, const char *key, const char *value
 	strv_free(&words);
 }
 
+/* named-files = regular | any (namedfiles.h). */
+static void key_named_files(struct keyctx *k, const char *key, const char *value, int arg)
+{
+	(void)key;
+	(void)arg;
+	if (strcmp(value, "regular") == 0 || strcmp(value, "any") == 0)
+		key_policy(k)->named_regular = strcmp(value, "regular") == 0;
+	else
+		key_error(k, "named-files must be regular or any, not \"%s\"", value);
+}
+
 /* ro-from-env = VAR...: each VAR, when set, is a colon-separated list of
  * directories, as PATH is (MAGICK_CONFIGURE_PATH, say): each is granted
  * ro, optionally, so that the program finds the configuration its caller
@@ -124,6 +135,7 @@ static const struct section_key keys[] = {
 	{ "isolate", key_isolate, 0 },
 	{ "scratch-env", key_scratch_env, 0 },
 	{ "ro-from-env", key_ro_from_env, 0 },
+	{ "named-files", key_named_files, 0 },
 };
 
 const struct section_spec section_filesystem = { "filesystem", keys, ARRAY_SIZE(keys) };
