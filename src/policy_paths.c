@@ -155,6 +155,49 @@ static void check_forbid_beneath(const struct policy *p, struct beneath *b, stru
 	}
 }
 
+/* forbid-beneath from above: a writable rule on a directory that holds
+ * what a pattern names (rw = /home/alice, when HOME is some other
+ * directory) makes it writable as surely as a rule inside it.  Checked
+ * once per distinct directory holding a match; one error per rule. */
+static void check_beneath_covered(const struct policy *p, const struct beneath *b,
+				  struct pathid_set *writable, struct errlist *el)
+{
+	struct strv done = { 0 };
+	bool *said = calloc(p->n_fs + 1, sizeof(*said));
+	for (size_t i = 0; i < b->n && said; i++) {
+		char *dir = xstrdup(b->e[i].path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir] = '\0';
+		if (!slash || strv_contains(&done, dir)) {
+			free(dir);
+			continue;
+		}
+		strv_push(&done, dir);
+		int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		ssize_t r = fd >= 0 ? pathid_set_covering(writable, fd) : -1;
+		if (fd >= 0)
+			close(fd);
+		size_t slot = r == ISOLATE_TARGET ? p->n_fs : (size_t)r;
+		if ((r < 0 && r != ISOLATE_TARGET) || said[slot])
+			continue;
+		said[slot] = true;
+		if (r == ISOLATE_TARGET)
+			errlist_add(el, p->isolate_at.file, p->isolate_at.line,
+				    "isolate = %s would make %s writable, which %s:%u forbids "
+				    "(point it at a directory of the application's own)", p->isolate,
+				    b->e[i].path, b->e[i].from->at.file, b->e[i].from->at.line);
+		else
+			errlist_add(el, p->fs[r].at.file, p->fs[r].at.line,
+				    "%s = %s would make %s writable, which %s:%u forbids "
+				    "(point it at a directory of the application's own)",
+				    fs_access_name(p->fs[r].access), p->fs[r].path, b->e[i].path,
+				    b->e[i].from->at.file, b->e[i].from->at.line);
+	}
+	free(said);
+	strv_free(&done);
+}
+
 void policy_check_forbidden(const struct policy *p, struct errlist *el)
 {
 	if (!p->n_forbid)
@@ -170,6 +213,7 @@ void policy_check_forbidden(const struct policy *p, struct errlist *el)
 		else
 			check_forbid_above(p, &p->forbid[f], &writable, el);
 	}
+	check_beneath_covered(p, &b, &writable, el);
 	pathid_set_free(&writable);
 	check_forbid_beneath(p, &b, el);
 	/* The isolated directory: its calls create and write files there. */

@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]}))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -213,6 +213,16 @@ for d in /etc/cron.d /usr/lib /var/lib; do
 	check_workdir "$d"
 	like "TMPDIR=$d is refused" "(rw|isolate) = $d is in (/etc|/usr|/var/lib), where" "$out"
 done
+# Another account's home (HOME is the application's, or /nonexistent for a
+# service account): a work directory that holds dot-directories is
+# refused from above, as forbid-beneath names them.
+homes=(unshare -m sh -c 'mount -t tmpfs homes /home && mkdir -p /home/alice/.ssh /home/alice/app/tmp &&
+	chmod -R 755 /home/alice && exec "$@"' sh)
+check_workdir /home/alice/app/tmp "${homes[@]}"
+is "control: a work directory inside another home, not in a dot-directory, is accepted" 0 "$rc"
+check_workdir /home/alice "${homes[@]}"
+like "TMPDIR=/home/alice (not HOME) is refused: it holds ~alice/.ssh" \
+	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
 mkdir -p "$T/bind"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/plain" "$T/bind"
