@@ -122,7 +122,7 @@ static void emit(struct guard *g, struct sock_filter insn)
 
 /* The values that, as a pid argument, reach landjail. */
 struct pidset {
-	uint32_t v[4];
+	uint32_t v[5];
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
@@ -194,11 +194,13 @@ static bool wanted(const struct guard_rule *r, unsigned flags)
 	return !r->when || (r->when & flags);
 }
 
-int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags)
+int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, unsigned flags)
 {
 	bool same_group = flags & GUARD_SAME_GROUP;
 	struct pidset ps = { .n = 0 };
 	ps.v[ps.n++] = (uint32_t)supervisor;
+	if (reaper > 0)
+		ps.v[ps.n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
 	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
 	if (same_group) {

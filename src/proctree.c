@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -64,4 +65,20 @@ size_t proctree_signal(int sig)
 	}
 	free(q.v);
 	return sent;
+}
+
+size_t proctree_kill_all(void)
+{
+	size_t killed = 0;
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno == ECHILD)
+			return killed;
+		killed += proctree_signal(SIGKILL);
+		/* Wait for one of them, then look again. */
+		siginfo_t si;
+		waitid(P_ALL, 0, &si, WEXITED | WNOWAIT);
+	}
 }

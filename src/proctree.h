@@ -14,4 +14,9 @@ int proctree_subreaper(void);
  * discovered last.  Returns how many processes it was sent to. */
 size_t proctree_signal(int sig);
 
+/* SIGKILL every descendant and reap them, until none is left (being a
+ * subreaper, no child left means no descendant left).  Returns how many
+ * were killed; one waitid when there is none. */
+size_t proctree_kill_all(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include "syscall_filter.h"
 #include "limit.h"
 #include "proctree.h"
+#include "reaper.h"
 #include "report.h"
 
 /* Signals a person or a service manager sends to stop or poke a job. */
@@ -73,6 +74,8 @@ struct supervisor {
 	struct pollfd pfd[MAX_WATCHES];
 	watch_fn fn[MAX_WATCHES];
 	struct seccomp_plan *seccomp;
+	struct reaper *reaper;
+	bool orphaned; /* the reaper, landjail's first process, was killed */
 	bool sigsys; /* a forbidden syscall ended the sandbox */
 	bool failed; /* the supervisor could not go on: exit 125 */
 };
@@ -202,6 +205,21 @@ static void on_seccomp(struct supervisor *sv, int fd)
 	}
 }
 
+/* The caller killed landjail, which is the reaper (reaper.h): nobody
+ * waits for this run any more, so end it now, as the timeout would. */
+static void on_reaper(struct supervisor *sv, int fd)
+{
+	if (!reaper_gone(sv->reaper))
+		return;
+	for (size_t i = 0; i < sv->n_watch; i++)
+		if (sv->pfd[i].fd == fd)
+			sv->pfd[i].fd = -1;
+	sv->orphaned = true;
+	size_t k = proctree_signal(SIGKILL);
+	report(LOG_WARNING, "landjail (pid %d) was killed: sent SIGKILL to the %zu process%s "
+	       "of the sandbox", (int)sv->reaper->pid, k, k == 1 ? "" : "es");
+}
+
 /* Run the event loop until the program has ended. */
 static void wait_for(struct supervisor *sv)
 {
@@ -293,13 +311,13 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
  *   fail with EPIPE, not kill us.  Blocked rather than ignored, since
  *   the program starts with the caller's mask (saved in sb->sigmask)
  *   while an ignored disposition would be inherited across execve. */
-static bool protect_supervisor(struct sandbox *sb)
+static bool protect_supervisor(struct sandbox *sb, pid_t reaper)
 {
 	const struct net_policy *net = &sb->policy->net;
 	unsigned flags = (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
 			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
-	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), flags);
+	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));
 		return false;
@@ -350,20 +368,12 @@ static pid_t start_child(struct sandbox *sb)
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
 }
 
-int supervise(struct sandbox *sb)
+static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct reaper *r)
 {
-	sigset_t set;
-	watched_set(&set);
-	/* Block before fork so no signal is lost between fork and wait. */
-	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
-		diag_error("sigprocmask: %s", strerror(errno));
-		return 125;
-	}
-	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	sigset_t set = *watched;
 	sb->supervisor = getpid();
-	if (!protect_supervisor(sb))
+	if (!protect_supervisor(sb, r->pid))
 		return 125;
-	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0) {
@@ -408,6 +418,9 @@ int supervise(struct sandbox *sb)
 	}
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
+	sv.reaper = r;
+	if (r->fd >= 0)
+		watch(&sv, r->fd, on_reaper);
 	sv.seccomp = sb->seccomp;
 	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
 	if (listener >= 0)
@@ -425,6 +438,7 @@ int supervise(struct sandbox *sb)
 	close_fd(&sv.timer_fd);
 	int wstatus = sv.wstatus;
 	int status = sv.failed	  ? 125
+		     : sv.orphaned  ? 128 + SIGKILL
 		     : sv.timed_out ? EXIT_TIMEOUT
 		     : sv.sigsys  ? 128 + SIGSYS
 				  : exit_status(wstatus);
@@ -442,5 +456,31 @@ int supervise(struct sandbox *sb)
 	else
 		diag_info("%s exited with status %d", sb->path, status);
 	summarize(&sv, &started, leftover, status);
+	return status;
+}
+
+int supervise(struct sandbox *sb)
+{
+	sigset_t set;
+	watched_set(&set);
+	/* Block before fork so no signal is lost between fork and wait. */
+	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
+		diag_error("sigprocmask: %s", strerror(errno));
+		return 125;
+	}
+	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	fflush(NULL);
+	struct reaper r;
+	int status;
+	int rc = reaper_split(&r, &set, &status);
+	if (rc == 0)
+		return status; /* the reaper, after the supervisor's end */
+	if (rc < 0 && rc != -ENOSYS) {
+		diag_error("cannot start the reaper that outlives a SIGKILL of landjail: %s",
+			   strerror(-rc));
+		return 125;
+	}
+	status = supervise_tree(sb, &set, &r);
+	reaper_close(&r);
 	return status;
 }

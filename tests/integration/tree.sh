@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 35
+plan 58
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -92,23 +92,96 @@ else
 	skip "ABI 5: this build has no test hooks to cap the Landlock ABI"
 fi
 
-# ---- landjail itself SIGKILLed: the documented behaviour -----------------------
-# landjail(1): the program dies (parent-death signal); what it started
-# does not, and runs on confined.
-rm -f "$T/w/gc"
-lj_bg --rox /usr --rw /dev/null --rw "$T/w" -- sh -c "sleep 120 </dev/null & echo \$! >$T/w/gc; exec sleep 121"
-lj_pid=$!
-wait_file "$T/w/gc"
-gc=$(cat "$T/w/gc")
-sleep 0.3
-main=$(pgrep -P $lj_pid sleep)
-ok "control: the program runs as landjail's child" test -n "$main"
-kill -KILL $lj_pid
-wait $lj_pid 2>/dev/null
-sleep 0.5
-fails "after SIGKILL of landjail the program is gone" alive "$main"
-ok "its child lives on, as landjail(1) documents" alive "$gc"
-kill -KILL "$gc" 2>/dev/null
+# ---- landjail itself SIGKILLed: no survivors (reaper.h) ----------------------
+# The process the caller started stays as the reaper; a child of it
+# supervises.  The program double-forks a setsid'd daemon and first turns
+# on the reaper (SIGSTOP, SIGKILL) at the kernel's ABI, at ABI 2 (no
+# signal scoping) and under the namespace backend; then the test kills
+# landjail with SIGKILL, as an application's own timeout would.
+gone_within() { # gone_within PID: not alive within 1 s
+	local i
+	for i in $(seq 20); do
+		alive "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+# attack FILE: a snippet that tries to stop and kill the reaper ($1)
+# and writes what the kernel answered to FILE.
+attack() {
+	echo "kill -STOP \$1 2>/dev/null && echo stopped >>$1 || echo refused >>$1;" \
+		"kill -KILL \$1 2>/dev/null && echo killed >>$1 || echo refused >>$1;"
+}
+# start_tree SETUP [VAR=VALUE]: landjail whose program starts the daemon,
+# stops a child of its own (the control that kill works inside), then
+# attacks the reaper; sets lj_pid, gc (the daemon), sup (the supervisor).
+start_tree() {
+	local how=()
+	[ "$1" = ns ] && how=(--backend namespaces)
+	rm -f "$T/w/gc" "$T/w/att" "$T/w/sup" "$T/w/own" "$T/w/lj"
+	[ -n "${2-}" ] && export "${2?}"
+	LANDJAIL_TEST_LANDLOCK_ABI=${1#abi=} lj_bg "${how[@]}" --rox /usr --rw /dev/null \
+		--rw "$T/w" -- sh -c "$(daemon "$T/w/gc") echo \$PPID >$T/w/sup;
+		sleep 60 & kill -STOP \$! && echo stopped >$T/w/own; kill -KILL \$!;
+		while [ ! -s $T/w/lj ]; do sleep 0.05; done; set -- \$(cat $T/w/lj); $(attack "$T/w/att")
+		exec sleep 121" 2>"$T/bg.err"
+	lj_pid=$!
+	[ -n "${2-}" ] && unset "${2%%=*}"
+	echo "$lj_pid" >"$T/w/lj"
+	wait_file "$T/w/gc" && wait_file "$T/w/sup"
+	gc=$(cat "$T/w/gc") sup=$(cat "$T/w/sup")
+	for _ in $(seq 100); do
+		[ "$(wc -l <"$T/w/att" 2>/dev/null)" = 2 ] && break
+		sleep 0.05
+	done
+}
+for setup in abi= abi=2 ns; do
+	if [ "$setup" = abi=2 ] && [ "$hooks" = no ]; then
+		for _ in 1 2 3 4 5 6 7; do skip "ABI 2: this build has no test hooks to cap the Landlock ABI"; done
+		continue
+	fi
+	label=" ($setup)"
+	[ "$setup" = abi= ] && label=" (native ABI)"
+	start_tree "$setup"
+	ok "control$label: the daemon runs, in a session of its own" \
+		test "$(ps -o sid= -p "$gc")" -ne "$(ps -o sid= -p "$sup")"
+	is "control$label: the program can stop a process of its own" stopped "$(cat "$T/w/own" 2>/dev/null)"
+	is "the supervisor is the child of landjail, the reaper$label" "$lj_pid" \
+		"$(awk '{print $4}' "/proc/$sup/stat")"
+	is "its SIGSTOP and SIGKILL of the reaper are refused$label" "refused refused" \
+		"$(tr '\n' ' ' <"$T/w/att" | sed 's/ $//')"
+	state=$(awk '{print $3}' "/proc/$lj_pid/stat")
+	ok "the reaper is alive and not stopped$label (state $state)" test "$state" = S
+	kill -KILL "$lj_pid"
+	ok "after SIGKILL of landjail the daemon is gone within 1 s$label" gone_within "$gc"
+	ok "...and the supervisor too$label" gone_within "$sup"
+	wait "$lj_pid" 2>/dev/null
+	alive "$gc" && kill -KILL "$gc"
+done
+if [ "$hooks" = yes ]; then
+	start_tree abi= LANDJAIL_TEST_NO_REAPER=1
+	sleep 0.3
+	kill -KILL "$lj_pid"
+	sleep 0.5
+	ok "control: without the reaper (test hook), the daemon survives landjail's SIGKILL" alive "$gc"
+	kill -KILL "$gc" 2>/dev/null
+	wait "$lj_pid" 2>/dev/null
+else
+	skip "this build has no test hooks to disable the reaper"
+fi
+# The supervisor killed from outside (the OOM killer's choice, say):
+# its orphans are the reaper's, which kills them and says so.
+start_tree abi=
+kill -KILL "$sup"
+ok "after SIGKILL of the supervisor the daemon is gone within 1 s" gone_within "$gc"
+wait "$lj_pid" 2>/dev/null
+like "and landjail says so" "the supervisor died .*killed the [0-9]+ process" "$(cat "$T/bg.err")"
+alive "$gc" && kill -KILL "$gc"
+# A normal run leaves neither process behind.
+rm -f "$T/w/sup"
+is "a normal run keeps its status through the reaper" 7 \
+	"$(lj --rox /usr --rw "$T/w" -- sh -c "echo \$PPID >$T/w/sup; exit 7" >/dev/null 2>&1; echo $?)"
+fails "and its supervisor is gone when landjail returns" alive "$(cat "$T/w/sup")"
 
 # ---- inherited descriptors ----------------------------------------------------
 echo secret >"$T/secret"
