@@ -130,6 +130,7 @@ start_tree() {
 	echo "$lj_pid" >"$T/w/lj"
 	wait_file "$T/w/gc" && wait_file "$T/w/sup"
 	gc=$(cat "$T/w/gc") sup=$(cat "$T/w/sup")
+	LJ_BG_PIDS+=("$gc" "$sup") # should a check fail, stopped at exit
 	for _ in $(seq 100); do
 		[ "$(wc -l <"$T/w/att" 2>/dev/null)" = 2 ] && break
 		sleep 0.05
