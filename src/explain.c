@@ -18,7 +18,9 @@
 #include "command.h"
 #include "environ.h"
 #include "landlock.h"
+#include "limit.h"
 #include "netpolicy.h"
+#include "proctree.h"
 #include "syscall_filter.h"
 #include "trace_decode.h"
 #include "trace_policy.h"
@@ -170,6 +172,22 @@ static int explain_call(struct explainer *x, const struct trace_event *ev)
 	return -EPERM;
 }
 
+/* sandbox-processes, as the supervisor counts it (proclimit.h): the
+ * processes below us, the observed program's tree. */
+static int explain_newproc(struct explainer *x, const struct trace_event *ev)
+{
+	const struct policy *p = x->p;
+	if (!p->limits.set[LIMIT_SANDBOX_PROCESSES] ||
+	    proctree_count() < p->limits.value[LIMIT_SANDBOX_PROCESSES])
+		return 0;
+	const struct origin *at = &p->limits.at[LIMIT_SANDBOX_PROCESSES];
+	say(x, ev, xasprintf("a new process (%s) beyond sandbox-processes = %llu at %s:%u: the "
+			     "real run answers EAGAIN", ev->sysname,
+			     p->limits.value[LIMIT_SANDBOX_PROCESSES],
+			     at->file ? at->file : "[limits]", at->line));
+	return -EAGAIN;
+}
+
 static int explain_entry(void *ctx, const struct trace_event *ev)
 {
 	struct explainer *x = ctx;
@@ -180,7 +198,7 @@ static int explain_entry(void *ctx, const struct trace_event *ev)
 		return explain_file(x, ev);
 	case TE_NEWPROC:
 		if (x->plan.fork)
-			return 0;
+			return explain_newproc(x, ev);
 		say(x, ev, xasprintf("a new process (%s): add \"fork = yes\" to [syscalls] in %s",
 				     ev->sysname, x->where));
 		return -EPERM;

@@ -67,6 +67,16 @@ size_t proctree_signal(int sig)
 	return sent;
 }
 
+size_t proctree_count(void)
+{
+	struct pids q = { 0 };
+	add_children(getpid(), &q);
+	for (size_t i = 0; i < q.n; i++)
+		add_children(q.v[i], &q);
+	free(q.v);
+	return q.n;
+}
+
 size_t proctree_kill_all(void)
 {
 	size_t killed = 0;

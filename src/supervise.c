@@ -18,6 +18,7 @@
 
 #include "syscall_filter.h"
 #include "limit.h"
+#include "proclimit.h"
 #include "proctree.h"
 #include "reaper.h"
 #include "report.h"
@@ -469,6 +470,8 @@ int supervise(struct sandbox *sb)
 		return 125;
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	if (!proclimit_check(sb->policy, sb->seccomp))
+		return 125;
 	fflush(NULL);
 	struct reaper r;
 	int status;

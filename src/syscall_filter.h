@@ -62,6 +62,7 @@ enum verdict_why {
 	WHY_ALWAYS,   /* the always-denied set */
 	WHY_FORK,     /* fork = no */
 	WHY_ABI,      /* the Landlock ABI leaves it to seccomp */
+	WHY_COUNTED,  /* a new process, counted against sandbox-processes (proclimit.h) */
 	WHY_COUNT
 };
 

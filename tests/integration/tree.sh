@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 58
+plan 70
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -183,6 +183,53 @@ rm -f "$T/w/sup"
 is "a normal run keeps its status through the reaper" 7 \
 	"$(lj --rox /usr --rw "$T/w" -- sh -c "echo \$PPID >$T/w/sup; exit 7" >/dev/null 2>&1; echo $?)"
 fails "and its supervisor is gone when landjail returns" alive "$(cat "$T/w/sup")"
+
+# ---- sandbox-processes: the sandbox's own processes, root included -----------
+# A fork bomb of 7 generations (128 processes, each alive for 2 s) under
+# the shipped convert profile, whose bound (imagemagick-common.ini) the
+# supervisor counts; the control runs it with no bound.
+for f in "$SRCDIR"/profiles/*.ini; do install_profile "$f"; done
+mkuserdir "$T/conv"
+BOMB='$|=1; for (1..7) { my $p = fork; print STDERR "EAGAIN\n" if !defined $p && $!{EAGAIN} } print "up\n"; sleep 2'
+bound=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.ini" --check 2>/dev/null |
+	sed -n 's/^sandbox-processes = //p')
+ok "the shipped convert profile bounds the sandbox's processes (sandbox-processes = $bound)" \
+	test "${bound:-0}" -ge 4 -a "${bound:-999}" -le 64
+out=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.ini" --rox /usr/bin/perl \
+	-- perl -e "$BOMB" 2>"$T/bomb.err")
+n=$(grep -c '^up$' <<<"$out")
+ok "a fork bomb under it never has more than $bound processes alive ($n)" test "$n" -le "$bound" -a "$n" -ge 2
+like "the refused forks got EAGAIN" "EAGAIN" "$(cat "$T/bomb.err")"
+like "and landjail names the line of the bound" \
+	"was refused a new process .*sandbox-processes = $bound at .*imagemagick-common.ini:[0-9]+" "$(cat "$T/bomb.err")"
+n=$(lj --rox /usr --ro /dev/null -- perl -e "$BOMB" 2>/dev/null | grep -c '^up$')
+is "control: without the bound the same bomb runs all 128 processes" 128 "$n"
+printf '[profile]\nversion = 1\n[syscalls]\nfork = yes\n[limits]\nsandbox-processes = 2\n' >"$T/profiles/two"
+chmod 644 "$T/profiles/two"
+out=$(lj -p "$T/profiles/two" --rox /usr --ro /dev/null -- perl -e 'for (1..3) {
+	my $p = fork; if (!defined $p) { print "refused: $!\n"; next } exit 0 if !$p;
+	waitpid($p, 0); print "fork $_ ok\n" }' 2>&1)
+is "a process that ended no longer counts: three forks in a row under a bound of 2" \
+	"fork 1 ok fork 2 ok fork 3 ok" "$(echo $out)"
+out=$(lj -p "$T/profiles/two" --rox /usr -- python3 -c 'import threading
+ts = [threading.Thread(target=lambda: None) for _ in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]; print("threads ok")' 2>&1)
+like "threads do not count: 8 threads under a bound of 2" "threads ok" "$out"
+out=$(lj -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait; echo shell ok' 2>&1)
+like "...but a second child beyond the bound is refused" "was refused a new process" "$out"
+out=$(lj --explain -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait' 2>&1)
+like "--explain names the bound as the real run does" \
+	"explain: .*new process .* beyond sandbox-processes = 2 at .*two:6" "$out"
+if [ "$hooks" = yes ]; then
+	out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj -p "$T/profiles/two" --rox /usr -- true 2>&1)
+	is "without user notification the bound cannot be counted: 125" 125 $?
+	like "...naming the line" "two:6: sandbox-processes = 2 cannot be enforced" "$out"
+	out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj --best-effort -p "$T/profiles/two" --rox /usr -- true 2>&1)
+	is "with --best-effort it runs, saying the bound is not enforced" "0 NOT enforced" \
+		"$? $(grep -o 'NOT enforced' <<<"$out")"
+else
+	for _ in 1 2 3; do skip "this build has no test hooks to turn user notification off"; done
+fi
 
 # ---- inherited descriptors ----------------------------------------------------
 echo secret >"$T/secret"
