@@ -118,10 +118,10 @@ attack() {
 start_tree() {
 	local how=()
 	[ "$1" = ns ] && how=(--backend namespaces)
-	rm -f "$T/w/gc" "$T/w/att" "$T/w/sup" "$T/w/own" "$T/w/lj"
+	rm -f "$T/w/gc" "$T/w/att" "$T/w/sup" "$T/w/own" "$T/w/lj" "$T/w/main"
 	[ -n "${2-}" ] && export "${2?}"
 	LANDJAIL_TEST_LANDLOCK_ABI=${1#abi=} lj_bg "${how[@]}" --rox /usr --rw /dev/null \
-		--rw "$T/w" -- sh -c "$(daemon "$T/w/gc") echo \$PPID >$T/w/sup;
+		--rw "$T/w" -- sh -c "$(daemon "$T/w/gc") echo \$PPID >$T/w/sup; echo \$\$ >$T/w/main;
 		sleep 60 & kill -STOP \$! && echo stopped >$T/w/own; kill -KILL \$!;
 		while [ ! -s $T/w/lj ]; do sleep 0.05; done; set -- \$(cat $T/w/lj); $(attack "$T/w/att")
 		exec sleep 121" 2>"$T/bg.err"
@@ -129,8 +129,8 @@ start_tree() {
 	[ -n "${2-}" ] && unset "${2%%=*}"
 	echo "$lj_pid" >"$T/w/lj"
 	wait_file "$T/w/gc" && wait_file "$T/w/sup"
-	gc=$(cat "$T/w/gc") sup=$(cat "$T/w/sup")
-	LJ_BG_PIDS+=("$gc" "$sup") # should a check fail, stopped at exit
+	gc=$(cat "$T/w/gc") sup=$(cat "$T/w/sup") main=$(cat "$T/w/main")
+	LJ_BG_PIDS+=("$gc" "$sup" "$main") # should a check fail, stopped at exit
 	for _ in $(seq 100); do
 		[ "$(wc -l <"$T/w/att" 2>/dev/null)" = 2 ] && break
 		sleep 0.05
@@ -155,7 +155,7 @@ for setup in abi= abi=2 ns; do
 	ok "the reaper is alive and not stopped$label (state $state)" test "$state" = S
 	kill -KILL "$lj_pid"
 	ok "after SIGKILL of landjail the daemon is gone within 1 s$label" gone_within "$gc"
-	ok "...and the supervisor too$label" gone_within "$sup"
+	ok "...and the program and the supervisor too$label" eval 'gone_within "$main" && gone_within "$sup"'
 	wait "$lj_pid" 2>/dev/null
 	alive "$gc" && kill -KILL "$gc"
 done
