@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 70
+plan 71
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -195,6 +195,13 @@ bound=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.in
 	sed -n 's/^sandbox-processes = //p')
 ok "the shipped convert profile bounds the sandbox's processes (sandbox-processes = $bound)" \
 	test "${bound:-0}" -ge 4 -a "${bound:-999}" -le 64
+unbounded=
+for f in "$T"/profiles/*.ini; do
+	out=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$f" --check 2>/dev/null)
+	grep -q '^fork = yes' <<<"$out" && ! grep -q '^sandbox-processes = ' <<<"$out" &&
+		unbounded+=" $(basename "$f")"
+done
+is "every shipped profile with fork = yes bounds the sandbox's processes" "" "$unbounded"
 out=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.ini" --rox /usr/bin/perl \
 	-- perl -e "$BOMB" 2>"$T/bomb.err")
 n=$(grep -c '^up$' <<<"$out")
