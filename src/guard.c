@@ -122,7 +122,7 @@ static void emit(struct guard *g, struct sock_filter insn)
 
 /* The values that, as a pid argument, reach landjail. */
 struct pidset {
-	uint32_t v[5];
+	uint32_t v[6];
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
@@ -199,8 +199,12 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, uns
 	bool same_group = flags & GUARD_SAME_GROUP;
 	struct pidset ps = { .n = 0 };
 	ps.v[ps.n++] = (uint32_t)supervisor;
-	if (reaper > 0)
+	if (reaper > 0) {
 		ps.v[ps.n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
+		pid_t rg = getpgid(reaper);       /* its group, when ours is another */
+		if (rg > 0 && rg != pgrp)
+			ps.v[ps.n++] = (uint32_t)-rg;
+	}
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
 	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
 	if (same_group) {

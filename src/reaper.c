@@ -26,9 +26,10 @@ static int supervisor_ended(int wstatus)
 	return 125;
 }
 
-/* Wait for the supervisor; pass on what is sent to landjail alone.  A
- * terminal's signal (SI_KERNEL) went to the whole process group, the
- * supervisor included: passing it on would deliver it twice. */
+/* Wait for the supervisor; pass on what is sent to landjail.  A
+ * terminal's signal (SI_KERNEL) went to the whole process group: passed
+ * on only when the supervisor has a group of its own (supervise.c), else
+ * it would arrive twice. */
 static int reaper_loop(pid_t supervisor, const sigset_t *watched)
 {
 	for (;;) {
@@ -36,7 +37,7 @@ static int reaper_loop(pid_t supervisor, const sigset_t *watched)
 		if (sigwaitinfo(watched, &si) < 0)
 			continue; /* EINTR: a stop/continue */
 		if (si.si_signo != SIGCHLD) {
-			if (si.si_code != SI_KERNEL)
+			if (si.si_code != SI_KERNEL || getpgid(supervisor) != getpgrp())
 				kill(supervisor, si.si_signo);
 			continue;
 		}

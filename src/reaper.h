@@ -15,9 +15,10 @@
  * is ever signalled (an unreaped child's pid cannot be).  Neither lies in
  * the sandbox's Landlock domain; below ABI 6 and in the namespace
  * backend the guard (guard.h) refuses every signal to either pid.
- * Only killing both at once (a kill of landjail's process group, which
- * the sandbox, in a session of its own, is not in) leaves the tree to
- * the parent-death signal of the program alone. */
+ * The supervisor has a process group of its own (but with --keep-session),
+ * so a kill of landjail's group (GNU timeout's) kills the reaper only.
+ * Only killing both at once leaves the tree to the parent-death signal
+ * of the program alone. */
 #ifndef LANDJAIL_REAPER_H
 #define LANDJAIL_REAPER_H
 

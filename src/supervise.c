@@ -326,6 +326,7 @@ static bool protect_supervisor(struct sandbox *sb, pid_t reaper)
 	sigset_t pipe;
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
+	sigaddset(&pipe, SIGTTOU); /* a report to the terminal from a background group */
 	sigprocmask(SIG_BLOCK, &pipe, NULL);
 	return true;
 }
@@ -373,6 +374,13 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 {
 	sigset_t set = *watched;
 	sb->supervisor = getpid();
+	/* A process group apart from the reaper's: a signal to landjail's
+	 * group (GNU timeout's way of ending a job) then kills the reaper
+	 * only, and we end the tree.  Not with --keep-session, where the
+	 * program shares the caller's group, the terminal's foreground. */
+	if (r->pid && !sb->keep_session && setpgid(0, 0) < 0)
+		diag_info("setpgid: %s: a signal to landjail's process group ends the supervisor "
+			  "too", strerror(errno));
 	if (!protect_supervisor(sb, r->pid))
 		return 125;
 

@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 71
+plan 74
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -120,7 +120,7 @@ start_tree() {
 	[ "$1" = ns ] && how=(--backend namespaces)
 	rm -f "$T/w/gc" "$T/w/att" "$T/w/sup" "$T/w/own" "$T/w/lj" "$T/w/main"
 	[ -n "${2-}" ] && export "${2?}"
-	LANDJAIL_TEST_LANDLOCK_ABI=${1#abi=} lj_bg "${how[@]}" --rox /usr --rw /dev/null \
+	LANDJAIL_TEST_LANDLOCK_ABI=${1#abi=} lj_bg "${how[@]}" "${TREE_OPTS[@]}" --rox /usr --rw /dev/null \
 		--rw "$T/w" -- sh -c "$(daemon "$T/w/gc") echo \$PPID >$T/w/sup; echo \$\$ >$T/w/main;
 		sleep 60 & kill -STOP \$! && echo stopped >$T/w/own; kill -KILL \$!;
 		while [ ! -s $T/w/lj ]; do sleep 0.05; done; set -- \$(cat $T/w/lj); $(attack "$T/w/att")
@@ -136,6 +136,7 @@ start_tree() {
 		sleep 0.05
 	done
 }
+TREE_OPTS=()
 for setup in abi= abi=2 ns; do
 	if [ "$setup" = abi=2 ] && [ "$hooks" = no ]; then
 		for _ in 1 2 3 4 5 6 7; do skip "ABI 2: this build has no test hooks to cap the Landlock ABI"; done
@@ -170,6 +171,25 @@ if [ "$hooks" = yes ]; then
 else
 	skip "this build has no test hooks to disable the reaper"
 fi
+# GNU timeout, and other callers, end a job by signalling its process
+# group: the supervisor has a group of its own, so it survives the kill
+# of the reaper and ends the tree.  Control: with --keep-session both
+# share the caller's group, and the daemon, in its own session, survives.
+start_tree abi=
+ok "control: the supervisor has a process group apart from landjail's" \
+	test "$(ps -o pgid= -p "$sup")" -ne "$(ps -o pgid= -p "$lj_pid")"
+kill -KILL -- "-$(ps -o pgid= -p "$lj_pid" | tr -d ' ')"
+ok "after SIGKILL of landjail's process group the daemon is gone within 1 s" gone_within "$gc"
+wait "$lj_pid" 2>/dev/null
+alive "$gc" && kill -KILL "$gc"
+TREE_OPTS=(--keep-session)
+start_tree abi=
+TREE_OPTS=()
+kill -KILL -- "-$(ps -o pgid= -p "$lj_pid" | tr -d ' ')"
+sleep 0.5
+ok "control: with --keep-session that kill ends both, and the daemon survives" alive "$gc"
+wait "$lj_pid" 2>/dev/null
+kill -KILL "$gc" 2>/dev/null
 # The supervisor killed from outside (the OOM killer's choice, say):
 # its orphans are the reaper's, which kills them and says so.
 start_tree abi=
