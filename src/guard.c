@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -91,6 +92,9 @@ static const struct guard_rule rules[] = {
 	/* listen() on an unbound socket binds an ephemeral port, which no
 	 * Landlock TCP rule governs: a server under mode = tcp. */
 	{ __NR_listen, GUARD_ALWAYS, 0, { 0 }, GUARD_NO_LISTEN },
+	/* Orphans go to the supervisor, which counts the sandbox's processes
+	 * (proclimit.h) by its tree, and never to a subreaper inside. */
+	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_CHILD_SUBREAPER }, GUARD_NO_SUBREAPER },
 };
 
 size_t guard_rule_count(void)

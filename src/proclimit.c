@@ -19,8 +19,7 @@
 
 struct pending {
 	pid_t tid;
-	int nr;         /* the call it was let go on in */
-	unsigned kids;  /* how many children the thread had then */
+	int nr; /* the call it was let go on in */
 };
 
 static struct pending pending[MAX_PENDING];
@@ -69,23 +68,10 @@ static bool is_creation(const struct seccomp_plan *plan, const struct seccomp_da
 	return !(d->args[0] & ((uint64_t)SECCOMP_CLONE_NEW_ANY | CLONE_THREAD));
 }
 
-static unsigned count_kids(pid_t tid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)tid, (int)tid);
-	FILE *f = fopen(path, "re");
-	unsigned n = 0;
-	int kid;
-	while (f && fscanf(f, "%d", &kid) == 1)
-		n++;
-	if (f)
-		fclose(f);
-	return n;
-}
-
 /* Has the creation ended (in the tree now, or failed)?  The thread is
- * gone, or made a child since, or is blocked in another call.  When
- * /proc cannot tell ("running", or not readable), it still counts. */
+ * gone, or is blocked in another call.  When /proc cannot tell
+ * ("running", stopped, or not readable), it still counts.  (Not "it has
+ * a new child": an orphan re-parented to it would look the same.) */
 static bool finished(const struct pending *e)
 {
 	char path[64], buf[32];
@@ -98,8 +84,6 @@ static bool finished(const struct pending *e)
 	if (n < 0)
 		return errno == ESRCH;
 	buf[n] = '\0';
-	if (count_kids(e->tid) > e->kids)
-		return true;
 	if (buf[0] < '0' || buf[0] > '9')
 		return false; /* "running", or -1: not in a call */
 	return atoi(buf) != e->nr;
@@ -149,7 +133,7 @@ bool proclimit_handle(const struct seccomp_plan *plan, int listener,
 		     n_pending < MAX_PENDING;
 	struct seccomp_notif_resp resp = { .id = req->id };
 	if (allow) {
-		pending[n_pending++] = (struct pending){ tid, req->data.nr, count_kids(tid) };
+		pending[n_pending++] = (struct pending){ tid, req->data.nr };
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	} else {
 		report_refusal(plan, req, live);

@@ -10,7 +10,9 @@
  * creations it let go on that may not have finished yet, and answers
  * EAGAIN when one more would pass the bound: the count never passes it.
  * A creation it let go on counts until its thread is seen in another
- * system call, made a child, or is gone. */
+ * system call or is gone.  No process of the sandbox may become a
+ * subreaper (guard.h), so that every orphan comes to the supervisor,
+ * whose own list the count reads again until it is stable. */
 #ifndef LANDJAIL_PROCLIMIT_H
 #define LANDJAIL_PROCLIMIT_H
 

@@ -67,12 +67,47 @@ size_t proctree_signal(int sig)
 	return sent;
 }
 
+static bool has(const struct pids *p, pid_t pid)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i] == pid)
+			return true;
+	return false;
+}
+
+/* Each process once: a process seen in one list may be seen again in
+ * another it moved to. */
+static void merge(struct pids *into, const struct pids *from, size_t start)
+{
+	for (size_t i = start; i < from->n; i++) {
+		if (has(into, from->v[i]))
+			continue;
+		into->v = grow_array(into->v, sizeof(*into->v), into->n, &into->cap);
+		into->v[into->n++] = from->v[i];
+	}
+}
+
+/* A process whose parent dies while we walk moves to our own list (no
+ * other subreaper is allowed below us: guard.h), perhaps after we read
+ * the parent's list and before we read ours.  So our own list is read
+ * again after every walk, until it shows nobody new. */
 size_t proctree_count(void)
 {
 	struct pids q = { 0 };
-	add_children(getpid(), &q);
-	for (size_t i = 0; i < q.n; i++)
-		add_children(q.v[i], &q);
+	size_t walked = 0, before;
+	do {
+		before = q.n;
+		struct pids root = { 0 };
+		add_children(getpid(), &root);
+		merge(&q, &root, 0);
+		free(root.v);
+		for (; walked < q.n; walked++) {
+			struct pids kids = { 0 };
+			add_children(q.v[walked], &kids);
+			merge(&q, &kids, 0);
+			free(kids.v);
+		}
+	} while (q.n != before);
 	free(q.v);
 	return q.n;
 }

@@ -317,7 +317,8 @@ static bool protect_supervisor(struct sandbox *sb, pid_t reaper)
 	const struct net_policy *net = &sb->policy->net;
 	unsigned flags = (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
-			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
+			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0) |
+			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0);
 	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));

@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 74
+plan 76
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -244,6 +244,12 @@ ts = [threading.Thread(target=lambda: None) for _ in range(8)]
 like "threads do not count: 8 threads under a bound of 2" "threads ok" "$out"
 out=$(lj -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait; echo shell ok' 2>&1)
 like "...but a second child beyond the bound is refused" "was refused a new process" "$out"
+subreaper='import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print("subreaper", libc.prctl(36, 1, 0, 0, 0), ctypes.get_errno())'
+is "under the bound no process of the sandbox may become a subreaper (EPERM)" "subreaper -1 1" \
+	"$(lj -p "$T/profiles/two" --rox /usr -- python3 -c "$subreaper" 2>&1)"
+is "control: without it, it may" "subreaper 0 0" "$(lj --rox /usr -- python3 -c "$subreaper" 2>&1)"
 out=$(lj --explain -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait' 2>&1)
 like "--explain names the bound as the real run does" \
 	"explain: .*new process .* beyond sandbox-processes = 2 at .*two:6" "$out"
