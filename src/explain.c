@@ -19,7 +19,9 @@
 #include "environ.h"
 #include "exitcode.h"
 #include "landlock.h"
+#include "limit.h"
 #include "netpolicy.h"
+#include "proctree.h"
 #include "syscall_filter.h"
 #include "trace_decode.h"
 #include "trace_policy.h"
@@ -169,6 +171,22 @@ static int explain_call(struct explainer *x, const struct trace_event *ev)
 	return -EPERM;
 }
 
+/* sandbox-processes, as the supervisor counts it (proclimit.h): the
+ * processes below us, the observed program's tree. */
+static int explain_newproc(struct explainer *x, const struct trace_event *ev)
+{
+	const struct policy *p = x->p;
+	if (!p->limits.set[LIMIT_SANDBOX_PROCESSES] ||
+	    proctree_count() < p->limits.value[LIMIT_SANDBOX_PROCESSES])
+		return 0;
+	const struct origin *at = &p->limits.at[LIMIT_SANDBOX_PROCESSES];
+	say(x, ev, xasprintf("a new process (%s) beyond sandbox-processes = %llu at %s:%u: the "
+			     "real run answers EAGAIN", ev->sysname,
+			     p->limits.value[LIMIT_SANDBOX_PROCESSES],
+			     at->file ? at->file : "[limits]", at->line));
+	return -EAGAIN;
+}
+
 static int explain_entry(void *ctx, const struct trace_event *ev)
 {
 	struct explainer *x = ctx;
@@ -179,7 +197,7 @@ static int explain_entry(void *ctx, const struct trace_event *ev)
 		return explain_file(x, ev);
 	case TE_NEWPROC:
 		if (x->plan.fork)
-			return 0;
+			return explain_newproc(x, ev);
 		say(x, ev, xasprintf("a new process (%s): add \"fork = yes\" to [syscalls] in %s",
 				     ev->sysname, x->where));
 		return -EPERM;

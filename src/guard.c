@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -91,6 +92,9 @@ static const struct guard_rule rules[] = {
 	/* listen() on an unbound socket binds an ephemeral port, which no
 	 * Landlock TCP rule governs: a server under mode = tcp. */
 	{ __NR_listen, GUARD_ALWAYS, 0, { 0 }, GUARD_NO_LISTEN },
+	/* Orphans go to the supervisor, which counts the sandbox's processes
+	 * (proclimit.h) by its tree, and never to a subreaper inside. */
+	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_CHILD_SUBREAPER }, GUARD_NO_SUBREAPER },
 };
 
 size_t guard_rule_count(void)
@@ -122,7 +126,7 @@ static void emit(struct guard *g, struct sock_filter insn)
 
 /* The values that, as a pid argument, reach landjail. */
 struct pidset {
-	uint32_t v[4];
+	uint32_t v[6];
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
@@ -194,11 +198,17 @@ static bool wanted(const struct guard_rule *r, unsigned flags)
 	return !r->when || (r->when & flags);
 }
 
-int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags)
+int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, unsigned flags)
 {
 	bool same_group = flags & GUARD_SAME_GROUP;
 	struct pidset ps = { .n = 0 };
 	ps.v[ps.n++] = (uint32_t)supervisor;
+	if (reaper > 0) {
+		ps.v[ps.n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
+		pid_t rg = getpgid(reaper);       /* its group, when ours is another */
+		if (rg > 0 && rg != pgrp)
+			ps.v[ps.n++] = (uint32_t)-rg;
+	}
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
 	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
 	if (same_group) {

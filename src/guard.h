@@ -2,11 +2,13 @@
  * itself.  Below Landlock ABI 6 (signal scoping) and in the namespace
  * backend: no signal, pidfd signal or file-owner signal (F_SETOWN,
  * F_SETSIG, leases, dnotify, FIOSETOWN, SIOCSPGRP) for the supervisor,
- * its process group, or every process at once (kill -1).  On every ABI:
+ * the reaper, their process group, or every process at once (kill -1).  On every ABI:
  * no change to the supervisor's scheduling, nice value, I/O priority,
  * CPU affinity or memory placement, which Landlock never governs.  And,
  * under network mode tcp without a bind port, no listen() (an unbound
- * socket would listen on an ephemeral port).
+ * socket would listen on an ephemeral port).  Under sandbox-processes,
+ * no subreaper of the sandbox's own (proctree_count must see every
+ * orphan come to the supervisor).
  * Without it a program could kill landjail, leave its own processes
  * running past the timeout, or starve the supervisor.
  *
@@ -33,11 +35,13 @@ enum {
 	GUARD_SIGNALS = 1,    /* the signal rules: below Landlock ABI 6 */
 	GUARD_SAME_GROUP = 2, /* the program shares our group (--keep-session): kill(0) too */
 	GUARD_NO_LISTEN = 4,  /* refuse listen(): mode = tcp without a bind port */
+	GUARD_NO_SUBREAPER = 8, /* refuse PR_SET_CHILD_SUBREAPER: sandbox-processes counts */
 };
 
-/* Build the guard for a supervisor pid and process group.  0, or -E2BIG
- * when the table outgrew the filter. */
-int guard_build(struct guard *g, pid_t supervisor, pid_t pgrp, unsigned flags);
+/* Build the guard for a supervisor pid, the reaper's (reaper.h; 0: none)
+ * and their process group.  0, or -E2BIG when the table outgrew the
+ * filter. */
+int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, unsigned flags);
 
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);

@@ -20,6 +20,8 @@ const struct limit_spec limit_table[LIMIT_KEYS] = {
 	[LIMIT_PROCESSES] = { "processes", RLIMIT_NPROC, UNIT_COUNT, NULL },
 	[LIMIT_CORE] = { "core", RLIMIT_CORE, UNIT_BYTES, NULL },
 	[LIMIT_STACK] = { "stack", RLIMIT_STACK, UNIT_BYTES, NULL },
+	/* The sandbox's own processes, counted by the supervisor (proclimit.h). */
+	[LIMIT_SANDBOX_PROCESSES] = { "sandbox-processes", -1, UNIT_COUNT, NULL },
 };
 
 static const struct {

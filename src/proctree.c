@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -64,4 +65,65 @@ size_t proctree_signal(int sig)
 	}
 	free(q.v);
 	return sent;
+}
+
+static bool has(const struct pids *p, pid_t pid)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i] == pid)
+			return true;
+	return false;
+}
+
+/* Each process once: a process seen in one list may be seen again in
+ * another it moved to. */
+static void merge(struct pids *into, const struct pids *from, size_t start)
+{
+	for (size_t i = start; i < from->n; i++) {
+		if (has(into, from->v[i]))
+			continue;
+		into->v = grow_array(into->v, sizeof(*into->v), into->n, &into->cap);
+		into->v[into->n++] = from->v[i];
+	}
+}
+
+/* A process whose parent dies while we walk moves to our own list (no
+ * other subreaper is allowed below us: guard.h), perhaps after we read
+ * the parent's list and before we read ours.  So our own list is read
+ * again after every walk, until it shows nobody new. */
+size_t proctree_count(void)
+{
+	struct pids q = { 0 };
+	size_t walked = 0, before;
+	do {
+		before = q.n;
+		struct pids root = { 0 };
+		add_children(getpid(), &root);
+		merge(&q, &root, 0);
+		free(root.v);
+		for (; walked < q.n; walked++) {
+			struct pids kids = { 0 };
+			add_children(q.v[walked], &kids);
+			merge(&q, &kids, 0);
+			free(kids.v);
+		}
+	} while (q.n != before);
+	free(q.v);
+	return q.n;
+}
+
+size_t proctree_kill_all(void)
+{
+	size_t killed = 0;
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno == ECHILD)
+			return killed;
+		killed += proctree_signal(SIGKILL);
+		/* Wait for one of them, then look again. */
+		siginfo_t si;
+		waitid(P_ALL, 0, &si, WEXITED | WNOWAIT);
+	}
 }

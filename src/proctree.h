@@ -14,4 +14,13 @@ int proctree_subreaper(void);
  * discovered last.  Returns how many processes it was sent to. */
 size_t proctree_signal(int sig);
 
+/* How many descendants the calling process has, none missed when one
+ * is re-parented to it meanwhile. */
+size_t proctree_count(void);
+
+/* SIGKILL every descendant and reap them, until none is left (being a
+ * subreaper, no child left means no descendant left).  Returns how many
+ * were killed; one waitid when there is none. */
+size_t proctree_kill_all(void);
+
 #endif

@@ -164,14 +164,27 @@ static void ioctl_rules(struct build *b, int nr)
 	}
 }
 
-/* No namespace flag ever; without fork = yes, threads only. */
+/* fork and vfork under sandbox-processes: to the supervisor, which counts. */
+static void counted_rules(struct build *b, int nr)
+{
+	rule(b, b->plan->why[nr] == WHY_COUNTED ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW, nr, 0, NULL);
+}
+
+/* No namespace flag ever; without fork = yes, threads only; under
+ * sandbox-processes, threads pass and a new process goes to the
+ * supervisor. */
 static void clone_rules(struct build *b, int nr)
 {
 	bool fork = b->plan->fork;
+	bool counted = b->plan->why[nr] == WHY_COUNTED;
 	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ };
-	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork ? 0 : CLONE_THREAD);
-	c.datum_b = fork ? 0 : CLONE_THREAD;
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork && !counted ? 0 : CLONE_THREAD);
+	c.datum_b = fork && !counted ? 0 : CLONE_THREAD;
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	if (counted) {
+		c.datum_b = 0;
+		rule(b, SCMP_ACT_NOTIFY, nr, 1, &c);
+	}
 	for (int bit = 0; bit < 64; bit++) {
 		if (!((uint64_t)SECCOMP_CLONE_NEW_ANY & (1ULL << bit)))
 			continue;
@@ -239,6 +252,7 @@ static const struct {
 	void (*emit)(struct build *b, int nr);
 } arg_rules[] = {
 	{ "clone", clone_rules },       { "execve", execve_rules },
+	{ "fork", counted_rules },      { "vfork", counted_rules },
 	{ "execveat", execveat_rules }, { "ioctl", ioctl_rules },
 	{ "prlimit64", prlimit_rules }, { "sendmmsg", fastopen_rules },
 	{ "sendmsg", fastopen_rules },  { "sendto", fastopen_rules },

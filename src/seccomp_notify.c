@@ -179,6 +179,11 @@ enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct 
 		/* The program's exec, trapped for a report (exec_report.c). */
 		if (seccomp_exec_allowed(plan, nr))
 			return ANSWER_CONTINUE;
+		/* A new process under sandbox-processes: proclimit_handle()
+		 * answers it first; what it leaves is the table's. */
+		if (plan->why[nr] == WHY_COUNTED &&
+		    (nr != sysname_nr("clone") || !(d->args[0] & (uint64_t)SECCOMP_CLONE_NEW_ANY)))
+			return ANSWER_CONTINUE;
 		if (nr == sysname_nr("execveat") && plan->why[nr] == WHY_UNLISTED &&
 		    plan->p->sys.dflt == SYS_LOG)
 			return ANSWER_CONTINUE;
@@ -272,13 +277,17 @@ static void exec_notice(const struct seccomp_plan *plan, const struct seccomp_no
 	exec_report(plan->p, &call, comm);
 }
 
-bool seccomp_handle(const struct seccomp_plan *plan, int listener)
+bool seccomp_handle(const struct seccomp_plan *plan, int listener,
+		    const seccomp_notify_hook *hooks)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 	memset(&req, 0, sizeof(req));
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return false;
+	for (; hooks && *hooks; hooks++)
+		if ((*hooks)(plan, listener, &req))
+			return false;
 	int err;
 	enum notify_answer ans = seccomp_answer(plan, &req.data, &err);
 	bool exec = ans == ANSWER_CONTINUE && seccomp_exec_allowed(plan, req.data.nr);

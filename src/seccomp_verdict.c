@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "limit.h"
 #include "netpolicy.h"
 #include "syscall_groups.h"
 
@@ -45,6 +46,7 @@ static const char *const why_names[WHY_COUNT] = {
 	[WHY_ALLOWED] = "allowed", [WHY_NEEDED] = "needed-to-start",
 	[WHY_UNLISTED] = "not-allowed", [WHY_DENIED] = "deny-line",
 	[WHY_ALWAYS] = "always-denied", [WHY_FORK] = "fork=no", [WHY_ABI] = "landlock-abi",
+	[WHY_COUNTED] = "sandbox-processes",
 };
 
 const char *seccomp_verdict_name(enum verdict v)
@@ -141,6 +143,28 @@ static void exec_verdicts(struct seccomp_plan *plan)
 		plan->verdict[nr] = VERDICT_ARGS;
 }
 
+/* [limits] sandbox-processes: every way of making a process, allowed by
+ * the table, goes to the supervisor, which counts the sandbox's own
+ * (proclimit.h); threads (clone with CLONE_THREAD) pass in the filter.
+ * Without user notification there is no count: the supervisor refuses
+ * to run (proclimit_check). */
+static void counted_verdicts(struct seccomp_plan *plan)
+{
+	if (!plan->notify || !plan->fork || !plan->p->limits.set[LIMIT_SANDBOX_PROCESSES])
+		return;
+	static const char *const makers[] = { "fork", "vfork", "clone" };
+	for (size_t i = 0; i < ARRAY_SIZE(makers); i++) {
+		int nr = sysname_nr(makers[i]);
+		if (nr < 0 || (plan->verdict[nr] != VERDICT_ALLOW && plan->verdict[nr] != VERDICT_ARGS))
+			continue;
+		if (plan->verdict[nr] == VERDICT_ARGS && plan->why[nr] != WHY_ALLOWED &&
+		    plan->why[nr] != WHY_NEEDED)
+			continue;
+		plan->verdict[nr] = VERDICT_ARGS;
+		plan->why[nr] = WHY_COUNTED;
+	}
+}
+
 /* The calls with a rule of their own; a deny line stays the last word. */
 static void special_verdicts(struct seccomp_plan *plan, const unsigned char *denied)
 {
@@ -183,6 +207,7 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	for (size_t i = 0; i < ARRAY_SIZE(needed_to_start); i++)
 		set_name(plan, needed_to_start[i], VERDICT_ALLOW, WHY_NEEDED);
 	exec_verdicts(plan);
+	counted_verdicts(plan);
 }
 
 void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)

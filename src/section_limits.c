@@ -29,6 +29,7 @@ static const struct section_key keys[] = {
 	{ "file-size", key_limit, LIMIT_FILE_SIZE },
 	{ "open-files", key_limit, LIMIT_OPEN_FILES },
 	{ "processes", key_limit, LIMIT_PROCESSES },
+	{ "sandbox-processes", key_limit, LIMIT_SANDBOX_PROCESSES },
 	{ "core", key_limit, LIMIT_CORE },
 	{ "stack", key_limit, LIMIT_STACK },
 };

@@ -18,7 +18,9 @@
 #include "exitcode.h"
 #include "syscall_filter.h"
 #include "limit.h"
+#include "proclimit.h"
 #include "proctree.h"
+#include "reaper.h"
 #include "report.h"
 
 /* Signals a person or a service manager sends to stop or poke a job. */
@@ -70,6 +72,8 @@ struct supervisor {
 	struct pollfd pfd[MAX_WATCHES];
 	watch_fn fn[MAX_WATCHES];
 	struct seccomp_plan *seccomp;
+	struct reaper *reaper;
+	bool orphaned; /* the reaper, landjail's first process, was killed */
 	bool sigsys; /* a forbidden syscall ended the sandbox */
 	bool failed; /* the supervisor could not go on: exit 125 */
 };
@@ -193,10 +197,26 @@ static void on_seccomp(struct supervisor *sv, int fd)
 			return;
 		}
 	}
-	if (seccomp_handle(sv->seccomp, fd)) {
+	static const seccomp_notify_hook hooks[] = { proclimit_handle, NULL };
+	if (seccomp_handle(sv->seccomp, fd, hooks)) {
 		kill(sv->child, SIGKILL);
 		sv->sigsys = true;
 	}
+}
+
+/* The caller killed landjail, which is the reaper (reaper.h): nobody
+ * waits for this run any more, so end it now, as the timeout would. */
+static void on_reaper(struct supervisor *sv, int fd)
+{
+	if (!reaper_gone(sv->reaper))
+		return;
+	for (size_t i = 0; i < sv->n_watch; i++)
+		if (sv->pfd[i].fd == fd)
+			sv->pfd[i].fd = -1;
+	sv->orphaned = true;
+	size_t k = proctree_signal(SIGKILL);
+	report(LOG_WARNING, "landjail (pid %d) was killed: sent SIGKILL to the %zu process%s "
+	       "of the sandbox", (int)sv->reaper->pid, k, k == 1 ? "" : "es");
 }
 
 /* Run the event loop until the program has ended. */
@@ -290,13 +310,14 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
  *   fail with EPIPE, not kill us.  Blocked rather than ignored, since
  *   the program starts with the caller's mask (saved in sb->sigmask)
  *   while an ignored disposition would be inherited across execve. */
-static bool protect_supervisor(struct sandbox *sb)
+static bool protect_supervisor(struct sandbox *sb, pid_t reaper)
 {
 	const struct net_policy *net = &sb->policy->net;
 	unsigned flags = (sb->landlock_abi < ABI_SCOPE ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
-			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
-	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), flags);
+			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0) |
+			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0);
+	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));
 		return false;
@@ -304,6 +325,7 @@ static bool protect_supervisor(struct sandbox *sb)
 	sigset_t pipe;
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
+	sigaddset(&pipe, SIGTTOU); /* a report to the terminal from a background group */
 	sigprocmask(SIG_BLOCK, &pipe, NULL);
 	return true;
 }
@@ -347,20 +369,19 @@ static pid_t start_child(struct sandbox *sb)
 		     CLONE_VM | CLONE_VFORK | SIGCHLD, sb);
 }
 
-int supervise(struct sandbox *sb)
+static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct reaper *r)
 {
-	sigset_t set;
-	watched_set(&set);
-	/* Block before fork so no signal is lost between fork and wait. */
-	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
-		diag_error("sigprocmask: %s", strerror(errno));
-		return EXIT_LANDJAIL;
-	}
-	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	sigset_t set = *watched;
 	sb->supervisor = getpid();
-	if (!protect_supervisor(sb))
+	/* A process group apart from the reaper's: a signal to landjail's
+	 * group (GNU timeout's way of ending a job) then kills the reaper
+	 * only, and we end the tree.  Not with --keep-session, where the
+	 * program shares the caller's group, the terminal's foreground. */
+	if (r->pid && !sb->keep_session && setpgid(0, 0) < 0)
+		diag_info("setpgid: %s: a signal to landjail's process group ends the supervisor "
+			  "too", strerror(errno));
+	if (!protect_supervisor(sb, r->pid))
 		return EXIT_LANDJAIL;
-	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0) {
@@ -405,6 +426,9 @@ int supervise(struct sandbox *sb)
 	}
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
+	sv.reaper = r;
+	if (r->fd >= 0)
+		watch(&sv, r->fd, on_reaper);
 	sv.seccomp = sb->seccomp;
 	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
 	if (listener >= 0)
@@ -422,6 +446,7 @@ int supervise(struct sandbox *sb)
 	close_fd(&sv.timer_fd);
 	int wstatus = sv.wstatus;
 	int status = sv.failed	  ? EXIT_LANDJAIL
+		     : sv.orphaned  ? EXIT_SIGNAL_BASE + SIGKILL
 		     : sv.timed_out ? EXIT_TIMEOUT
 		     : sv.sigsys  ? EXIT_SIGNAL_BASE + SIGSYS
 				  : exit_status(wstatus);
@@ -439,5 +464,33 @@ int supervise(struct sandbox *sb)
 	else
 		diag_info("%s exited with status %d", sb->path, status);
 	summarize(&sv, &started, leftover, status);
+	return status;
+}
+
+int supervise(struct sandbox *sb)
+{
+	sigset_t set;
+	watched_set(&set);
+	/* Block before fork so no signal is lost between fork and wait. */
+	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
+		diag_error("sigprocmask: %s", strerror(errno));
+		return EXIT_LANDJAIL;
+	}
+	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	if (!proclimit_check(sb->policy, sb->seccomp))
+		return EXIT_LANDJAIL;
+	fflush(NULL);
+	struct reaper r;
+	int status;
+	int rc = reaper_split(&r, &set, &status);
+	if (rc == 0)
+		return status; /* the reaper, after the supervisor's end */
+	if (rc < 0 && rc != -ENOSYS) {
+		diag_error("cannot start the reaper that outlives a SIGKILL of landjail: %s",
+			   strerror(-rc));
+		return EXIT_LANDJAIL;
+	}
+	status = supervise_tree(sb, &set, &r);
+	reaper_close(&r);
 	return status;
 }

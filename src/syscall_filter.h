@@ -61,6 +61,7 @@ enum verdict_why {
 	WHY_ALWAYS,   /* the always-denied set */
 	WHY_FORK,     /* fork = no */
 	WHY_ABI,      /* the Landlock ABI leaves it to seccomp */
+	WHY_COUNTED,  /* a new process, counted against sandbox-processes (proclimit.h) */
 	WHY_COUNT
 };
 
@@ -123,9 +124,17 @@ enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL };
 enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct seccomp_data *d,
 				  int *err);
 
-/* Answer one notification on the listener; true when the whole sandbox
- * must be killed (default = kill). */
-bool seccomp_handle(const struct seccomp_plan *plan, int listener);
+/* A mechanism that answers some notifications itself, before the
+ * verdict table (proclimit.c): true when it has answered req.  So the
+ * seccomp files need not know the mechanisms built on them. */
+typedef bool (*seccomp_notify_hook)(const struct seccomp_plan *plan, int listener,
+				    const struct seccomp_notif *req);
+
+/* Answer one notification on the listener, offering it to each hook of
+ * the NULL-terminated list first; true when the whole sandbox must be
+ * killed (default = kill). */
+bool seccomp_handle(const struct seccomp_plan *plan, int listener,
+		    const seccomp_notify_hook *hooks);
 
 /* Without user notification: say what a death by SIGSYS means. */
 void seccomp_report_sigsys(const struct seccomp_plan *plan, const char *program);

@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 35
+plan 76
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -92,23 +92,177 @@ else
 	skip "ABI 5: this build has no test hooks to cap the Landlock ABI"
 fi
 
-# ---- landjail itself SIGKILLed: the documented behaviour -----------------------
-# landjail(1): the program dies (parent-death signal); what it started
-# does not, and runs on confined.
-rm -f "$T/w/gc"
-lj_bg --rox /usr --rw /dev/null --rw "$T/w" -- sh -c "sleep 120 </dev/null & echo \$! >$T/w/gc; exec sleep 121"
-lj_pid=$!
-wait_file "$T/w/gc"
-gc=$(cat "$T/w/gc")
-sleep 0.3
-main=$(pgrep -P $lj_pid sleep)
-ok "control: the program runs as landjail's child" test -n "$main"
-kill -KILL $lj_pid
-wait $lj_pid 2>/dev/null
+# ---- landjail itself SIGKILLed: no survivors (reaper.h) ----------------------
+# The process the caller started stays as the reaper; a child of it
+# supervises.  The program double-forks a setsid'd daemon and first turns
+# on the reaper (SIGSTOP, SIGKILL) at the kernel's ABI, at ABI 2 (no
+# signal scoping) and under the namespace backend; then the test kills
+# landjail with SIGKILL, as an application's own timeout would.
+gone_within() { # gone_within PID: not alive within 1 s
+	local i
+	for i in $(seq 20); do
+		alive "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+# attack FILE: a snippet that tries to stop and kill the reaper ($1)
+# and writes what the kernel answered to FILE.
+attack() {
+	echo "kill -STOP \$1 2>/dev/null && echo stopped >>$1 || echo refused >>$1;" \
+		"kill -KILL \$1 2>/dev/null && echo killed >>$1 || echo refused >>$1;"
+}
+# start_tree SETUP [VAR=VALUE]: landjail whose program starts the daemon,
+# stops a child of its own (the control that kill works inside), then
+# attacks the reaper; sets lj_pid, gc (the daemon), sup (the supervisor).
+start_tree() {
+	local how=()
+	[ "$1" = ns ] && how=(--backend namespaces)
+	rm -f "$T/w/gc" "$T/w/att" "$T/w/sup" "$T/w/own" "$T/w/lj" "$T/w/main"
+	[ -n "${2-}" ] && export "${2?}"
+	LANDJAIL_TEST_LANDLOCK_ABI=${1#abi=} lj_bg "${how[@]}" "${TREE_OPTS[@]}" --rox /usr --rw /dev/null \
+		--rw "$T/w" -- sh -c "$(daemon "$T/w/gc") echo \$PPID >$T/w/sup; echo \$\$ >$T/w/main;
+		sleep 60 & kill -STOP \$! && echo stopped >$T/w/own; kill -KILL \$!;
+		while [ ! -s $T/w/lj ]; do sleep 0.05; done; set -- \$(cat $T/w/lj); $(attack "$T/w/att")
+		exec sleep 121" 2>"$T/bg.err"
+	lj_pid=$!
+	[ -n "${2-}" ] && unset "${2%%=*}"
+	echo "$lj_pid" >"$T/w/lj"
+	wait_file "$T/w/gc" && wait_file "$T/w/sup"
+	gc=$(cat "$T/w/gc") sup=$(cat "$T/w/sup") main=$(cat "$T/w/main")
+	LJ_BG_PIDS+=("$gc" "$sup" "$main") # should a check fail, stopped at exit
+	for _ in $(seq 100); do
+		[ "$(wc -l <"$T/w/att" 2>/dev/null)" = 2 ] && break
+		sleep 0.05
+	done
+}
+TREE_OPTS=()
+for setup in abi= abi=2 ns; do
+	if [ "$setup" = abi=2 ] && [ "$hooks" = no ]; then
+		for _ in 1 2 3 4 5 6 7; do skip "ABI 2: this build has no test hooks to cap the Landlock ABI"; done
+		continue
+	fi
+	label=" ($setup)"
+	[ "$setup" = abi= ] && label=" (native ABI)"
+	start_tree "$setup"
+	ok "control$label: the daemon runs, in a session of its own" \
+		test "$(ps -o sid= -p "$gc")" -ne "$(ps -o sid= -p "$sup")"
+	is "control$label: the program can stop a process of its own" stopped "$(cat "$T/w/own" 2>/dev/null)"
+	is "the supervisor is the child of landjail, the reaper$label" "$lj_pid" \
+		"$(awk '{print $4}' "/proc/$sup/stat")"
+	is "its SIGSTOP and SIGKILL of the reaper are refused$label" "refused refused" \
+		"$(tr '\n' ' ' <"$T/w/att" | sed 's/ $//')"
+	state=$(awk '{print $3}' "/proc/$lj_pid/stat")
+	ok "the reaper is alive and not stopped$label (state $state)" test "$state" = S
+	kill -KILL "$lj_pid"
+	ok "after SIGKILL of landjail the daemon is gone within 1 s$label" gone_within "$gc"
+	ok "...and the program and the supervisor too$label" eval 'gone_within "$main" && gone_within "$sup"'
+	wait "$lj_pid" 2>/dev/null
+	alive "$gc" && kill -KILL "$gc"
+done
+if [ "$hooks" = yes ]; then
+	start_tree abi= LANDJAIL_TEST_NO_REAPER=1
+	sleep 0.3
+	kill -KILL "$lj_pid"
+	sleep 0.5
+	ok "control: without the reaper (test hook), the daemon survives landjail's SIGKILL" alive "$gc"
+	kill -KILL "$gc" 2>/dev/null
+	wait "$lj_pid" 2>/dev/null
+else
+	skip "this build has no test hooks to disable the reaper"
+fi
+# GNU timeout, and other callers, end a job by signalling its process
+# group: the supervisor has a group of its own, so it survives the kill
+# of the reaper and ends the tree.  Control: with --keep-session both
+# share the caller's group, and the daemon, in its own session, survives.
+start_tree abi=
+ok "control: the supervisor has a process group apart from landjail's" \
+	test "$(ps -o pgid= -p "$sup")" -ne "$(ps -o pgid= -p "$lj_pid")"
+kill -KILL -- "-$(ps -o pgid= -p "$lj_pid" | tr -d ' ')"
+ok "after SIGKILL of landjail's process group the daemon is gone within 1 s" gone_within "$gc"
+wait "$lj_pid" 2>/dev/null
+alive "$gc" && kill -KILL "$gc"
+TREE_OPTS=(--keep-session)
+start_tree abi=
+TREE_OPTS=()
+kill -KILL -- "-$(ps -o pgid= -p "$lj_pid" | tr -d ' ')"
 sleep 0.5
-fails "after SIGKILL of landjail the program is gone" alive "$main"
-ok "its child lives on, as landjail(1) documents" alive "$gc"
+ok "control: with --keep-session that kill ends both, and the daemon survives" alive "$gc"
+wait "$lj_pid" 2>/dev/null
 kill -KILL "$gc" 2>/dev/null
+# The supervisor killed from outside (the OOM killer's choice, say):
+# its orphans are the reaper's, which kills them and says so.
+start_tree abi=
+kill -KILL "$sup"
+ok "after SIGKILL of the supervisor the daemon is gone within 1 s" gone_within "$gc"
+wait "$lj_pid" 2>/dev/null
+like "and landjail says so" "the supervisor died .*killed the [0-9]+ process" "$(cat "$T/bg.err")"
+alive "$gc" && kill -KILL "$gc"
+# A normal run leaves neither process behind.
+rm -f "$T/w/sup"
+is "a normal run keeps its status through the reaper" 7 \
+	"$(lj --rox /usr --rw "$T/w" -- sh -c "echo \$PPID >$T/w/sup; exit 7" >/dev/null 2>&1; echo $?)"
+fails "and its supervisor is gone when landjail returns" alive "$(cat "$T/w/sup")"
+
+# ---- sandbox-processes: the sandbox's own processes, root included -----------
+# A fork bomb of 7 generations (128 processes, each alive for 2 s) under
+# the shipped convert profile, whose bound (imagemagick-common.ini) the
+# supervisor counts; the control runs it with no bound.
+for f in "$SRCDIR"/profiles/*.ini; do install_profile "$f"; done
+mkuserdir "$T/conv"
+BOMB='$|=1; for (1..7) { my $p = fork; print STDERR "EAGAIN\n" if !defined $p && $!{EAGAIN} } print "up\n"; sleep 2'
+bound=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.ini" --check 2>/dev/null |
+	sed -n 's/^sandbox-processes = //p')
+ok "the shipped convert profile bounds the sandbox's processes (sandbox-processes = $bound)" \
+	test "${bound:-0}" -ge 4 -a "${bound:-999}" -le 64
+unbounded=
+for f in "$T"/profiles/*.ini; do
+	out=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$f" --check 2>/dev/null)
+	grep -q '^fork = yes' <<<"$out" && ! grep -q '^sandbox-processes = ' <<<"$out" &&
+		unbounded+=" $(basename "$f")"
+done
+is "every shipped profile with fork = yes bounds the sandbox's processes" "" "$unbounded"
+out=$(cd "$T/conv" && TMPDIR=$T/conv lj -p "$T/profiles/imagemagick-convert.ini" --rox /usr/bin/perl \
+	-- perl -e "$BOMB" 2>"$T/bomb.err")
+n=$(grep -c '^up$' <<<"$out")
+ok "a fork bomb under it never has more than $bound processes alive ($n)" test "$n" -le "$bound" -a "$n" -ge 2
+like "the refused forks got EAGAIN" "EAGAIN" "$(cat "$T/bomb.err")"
+like "and landjail names the line of the bound" \
+	"was refused a new process .*sandbox-processes = $bound at .*imagemagick-common.ini:[0-9]+" "$(cat "$T/bomb.err")"
+n=$(lj --rox /usr --ro /dev/null -- perl -e "$BOMB" 2>/dev/null | grep -c '^up$')
+is "control: without the bound the same bomb runs all 128 processes" 128 "$n"
+printf '[profile]\nversion = 1\n[syscalls]\nfork = yes\n[limits]\nsandbox-processes = 2\n' >"$T/profiles/two"
+chmod 644 "$T/profiles/two"
+out=$(lj -p "$T/profiles/two" --rox /usr --ro /dev/null -- perl -e 'for (1..3) {
+	my $p = fork; if (!defined $p) { print "refused: $!\n"; next } exit 0 if !$p;
+	waitpid($p, 0); print "fork $_ ok\n" }' 2>&1)
+is "a process that ended no longer counts: three forks in a row under a bound of 2" \
+	"fork 1 ok fork 2 ok fork 3 ok" "$(echo $out)"
+out=$(lj -p "$T/profiles/two" --rox /usr -- python3 -c 'import threading
+ts = [threading.Thread(target=lambda: None) for _ in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]; print("threads ok")' 2>&1)
+like "threads do not count: 8 threads under a bound of 2" "threads ok" "$out"
+out=$(lj -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait; echo shell ok' 2>&1)
+like "...but a second child beyond the bound is refused" "was refused a new process" "$out"
+subreaper='import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+print("subreaper", libc.prctl(36, 1, 0, 0, 0), ctypes.get_errno())'
+is "under the bound no process of the sandbox may become a subreaper (EPERM)" "subreaper -1 1" \
+	"$(lj -p "$T/profiles/two" --rox /usr -- python3 -c "$subreaper" 2>&1)"
+is "control: without it, it may" "subreaper 0 0" "$(lj --rox /usr -- python3 -c "$subreaper" 2>&1)"
+out=$(lj --explain -p "$T/profiles/two" --rox /usr -- sh -c 'sleep 1 & sleep 1 & wait' 2>&1)
+like "--explain names the bound as the real run does" \
+	"explain: .*new process .* beyond sandbox-processes = 2 at .*two:6" "$out"
+if [ "$hooks" = yes ]; then
+	out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj -p "$T/profiles/two" --rox /usr -- true 2>&1)
+	is "without user notification the bound cannot be counted: 125" 125 $?
+	like "...naming the line" "two:6: sandbox-processes = 2 cannot be enforced" "$out"
+	out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj --best-effort -p "$T/profiles/two" --rox /usr -- true 2>&1)
+	is "with --best-effort it runs, saying the bound is not enforced" "0 NOT enforced" \
+		"$? $(grep -o 'NOT enforced' <<<"$out")"
+else
+	for _ in 1 2 3; do skip "this build has no test hooks to turn user notification off"; done
+fi
 
 # ---- inherited descriptors ----------------------------------------------------
 echo secret >"$T/secret"
