@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "fdguard.h"
 #include "netpolicy.h"
 
 struct build {
@@ -169,9 +170,15 @@ static void clone_rules(struct build *b, int nr)
 {
 	bool fork = b->plan->fork;
 	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ };
-	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork ? 0 : CLONE_THREAD);
+	/* With fork = yes, a new process gets no CLONE_FILES (below). */
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork ? CLONE_FILES : CLONE_THREAD);
 	c.datum_b = fork ? 0 : CLONE_THREAD;
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	if (fork) {
+		c.datum_a = SECCOMP_CLONE_NEW_ANY | CLONE_THREAD | CLONE_FILES;
+		c.datum_b = CLONE_THREAD | CLONE_FILES;
+		rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	}
 	for (int bit = 0; bit < 64; bit++) {
 		if (!((uint64_t)SECCOMP_CLONE_NEW_ANY & (1ULL << bit)))
 			continue;
@@ -182,16 +189,57 @@ static void clone_rules(struct build *b, int nr)
 		c.datum_a = CLONE_THREAD;
 		c.datum_b = 0;
 		rule(b, b->hard, nr, 1, &c);
+		return;
 	}
+	/* A process sharing the caller's descriptor table could switch a
+	 * descriptor under a call the supervisor has checked (fdguard.h):
+	 * CLONE_FILES only for threads. */
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | CLONE_THREAD | CLONE_FILES;
+	c.datum_b = CLONE_FILES;
+	rule(b, b->hard, nr, 1, &c);
 }
 
-/* The always-denied utimensat by path; futimens (a NULL path) is allowed. */
+/* A metadata or size change through a descriptor (fdguard.h): to the
+ * supervisor, which checks the file behind it; without a supervisor to
+ * ask, refused on every descriptor. */
+static uint32_t fd_check(const struct build *b)
+{
+	return b->plan->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EPERM);
+}
+
+/* The *at forms act on their descriptor with AT_EMPTY_PATH; without it
+ * they go by path, which the table allowed. */
+static void fdguard_rules(struct build *b, int nr)
+{
+	const struct fdguard_call *g = fdguard_call_of(nr);
+	if (g->flags_arg < 0) {
+		rule(b, fd_check(b), nr, 0, NULL);
+		return;
+	}
+	struct scmp_arg_cmp c = { .arg = (unsigned)g->flags_arg, .op = SCMP_CMP_MASKED_EQ,
+				  .datum_a = AT_EMPTY_PATH, .datum_b = AT_EMPTY_PATH };
+	rule(b, fd_check(b), nr, 1, &c);
+	c.datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* utimensat with a NULL path is futimens: checked like the other
+ * descriptor forms.  By path it is always denied, unless a profile
+ * allows it, and then its AT_EMPTY_PATH form is checked too. */
 static void utimensat_rules(struct build *b, int nr)
 {
-	struct scmp_arg_cmp c = { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 };
-	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
-	c.op = SCMP_CMP_NE;
-	rule(b, b->hard, nr, 1, &c);
+	struct scmp_arg_cmp c[2] = { { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 } };
+	rule(b, fd_check(b), nr, 1, c);
+	c[0].op = SCMP_CMP_NE;
+	if (b->plan->why[nr] == WHY_ALWAYS) {
+		rule(b, b->hard, nr, 1, c);
+		return;
+	}
+	c[1] = (struct scmp_arg_cmp){ .arg = 3, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = AT_EMPTY_PATH, .datum_b = AT_EMPTY_PATH };
+	rule(b, fd_check(b), nr, 2, c);
+	c[1].datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 2, c);
 }
 
 /* The program's execs (exec_verdicts in seccomp_verdict.c): one the table
@@ -244,6 +292,12 @@ static const struct {
 	{ "sendmsg", fastopen_rules },  { "sendto", fastopen_rules },
 	{ "socket", socket_rules },     { "socketpair", socket_rules },
 	{ "utimensat", utimensat_rules },
+	{ "fchmod", fdguard_rules },    { "fchown", fdguard_rules },
+	{ "ftruncate", fdguard_rules }, { "fallocate", fdguard_rules },
+	{ "fsetxattr", fdguard_rules }, { "fremovexattr", fdguard_rules },
+	{ "fchownat", fdguard_rules },  { "fchmodat2", fdguard_rules },
+	{ "setxattrat", fdguard_rules }, { "removexattrat", fdguard_rules },
+	{ "file_setattr", fdguard_rules },
 };
 
 static bool refine(struct build *b, int nr)

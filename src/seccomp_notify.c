@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "exec_report.h"
+#include "fdguard.h"
 #include "hostenv.h"
 #include "netpolicy.h"
 #include "profile.h"
@@ -190,6 +191,8 @@ enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct 
 			*err = EACCES;
 			return ANSWER_ERRNO;
 		}
+		if (fdguard_descriptor_form(nr, (const unsigned long long *)d->args))
+			return ANSWER_CHECK_FD;
 		break;
 	default:
 		break;
@@ -233,6 +236,11 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 		report(LOG_WARNING, "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 		       "input injection is never allowed)", comm, req->pid, verb,
 		       (a[1] & SECCOMP_LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", (unsigned)a[0]);
+	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
+		   (a[0] & (CLONE_FILES | CLONE_THREAD | SECCOMP_CLONE_NEW_ANY)) == CLONE_FILES) {
+		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with CLONE_FILES "
+		       "for a new process (a descriptor table shared between processes is never "
+		       "allowed: landjail checks descriptors by process)", comm, req->pid, verb, nr);
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
 		   (a[0] & (uint64_t)SECCOMP_CLONE_NEW_ANY)) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with namespace "
@@ -281,6 +289,10 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 		return false;
 	int err;
 	enum notify_answer ans = seccomp_answer(plan, &req.data, &err);
+	if (ans == ANSWER_CHECK_FD) {
+		fdguard_handle(plan, listener, &req);
+		return false;
+	}
 	bool exec = ans == ANSWER_CONTINUE && seccomp_exec_allowed(plan, req.data.nr);
 	/* A program looping on a forbidden call (or an exec) must not flood
 	 * the log; execs are counted apart, as they are no violation. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdguard.h"
 #include "netpolicy.h"
 #include "syscall_groups.h"
 
@@ -170,6 +171,13 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	nr = sysname_nr("utimensat");
 	if (nr >= 0 && plan->verdict[nr] == VERDICT_REFUSE && plan->why[nr] == WHY_ALWAYS)
 		plan->verdict[nr] = VERDICT_ARGS;
+	/* Metadata and size changes through a descriptor: the supervisor
+	 * checks the file behind it (fdguard.h); a refused call stays so. */
+	for (size_t i = 0; i < fdguard_n_calls; i++) {
+		nr = sysname_nr(fdguard_calls[i].name);
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			plan->verdict[nr] = VERDICT_ARGS;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(refined); i++) {
 		nr = sysname_nr(refined[i].name);
 		if (nr < 0 || plan->verdict[nr] != VERDICT_ALLOW)

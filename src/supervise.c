@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "syscall_filter.h"
+#include "fdguard.h"
 #include "limit.h"
 #include "proctree.h"
 #include "report.h"
@@ -412,6 +413,7 @@ int supervise(struct sandbox *sb)
 	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
 	if (listener >= 0)
 		watch(&sv, listener, on_seccomp);
+	fdguard_inherited(sb->keep_fds, sb->n_keep_fds);
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */

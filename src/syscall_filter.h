@@ -123,7 +123,8 @@ int seccomp_enter(const struct seccomp_plan *plan, bool *loaded);
 int seccomp_listener_receive(struct seccomp_plan *plan);
 
 /* What the supervisor answers a notification with (seccomp_notify.c). */
-enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL };
+enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL,
+		     ANSWER_CHECK_FD /* the descriptor decides: fdguard.h */ };
 enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct seccomp_data *d,
 				  int *err);
 

@@ -1,0 +1,287 @@
+/* The supervisor's check of a metadata or size change through an open
+ * descriptor (fdguard.h says why and what). */
+#include "fdguard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "limit.h"
+#include "pathid.h"
+#include "report.h"
+#include "syscall_filter.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+const struct fdguard_call fdguard_calls[] = {
+	{ "fchmod", -1, false },        { "fchown", -1, false },
+	{ "ftruncate", -1, false },     { "fallocate", -1, false },
+	{ "fsetxattr", -1, false },     { "fremovexattr", -1, false },
+	{ "fchownat", 4, false },       { "fchmodat2", 3, false },
+	{ "utimensat", 3, true },       { "setxattrat", 2, false },
+	{ "removexattrat", 2, false },  { "file_setattr", 4, false },
+};
+const size_t fdguard_n_calls = ARRAY_SIZE(fdguard_calls);
+
+const struct fdguard_call *fdguard_call_of(int nr)
+{
+	for (size_t i = 0; nr >= 0 && i < fdguard_n_calls; i++)
+		if (sysname_nr(fdguard_calls[i].name) == nr)
+			return &fdguard_calls[i];
+	return NULL;
+}
+
+bool fdguard_descriptor_form(int nr, const unsigned long long *args)
+{
+	const struct fdguard_call *g = fdguard_call_of(nr);
+	if (!g)
+		return false;
+	if (g->flags_arg < 0 || (g->null_path && args[1] == 0))
+		return true;
+	return (args[g->flags_arg] & AT_EMPTY_PATH) != 0;
+}
+
+/* ---- the inherited files ----------------------------------------------------- */
+
+#define MAX_INHERITED 64
+
+static const int *keep_fds;
+static size_t n_keep;
+
+void fdguard_inherited(const int *keep, size_t n)
+{
+	keep_fds = keep;
+	n_keep = n;
+}
+
+/* Does a writable rule of p cover the file our descriptor fd refers to:
+ * a rule on the file itself, or on a directory above the name it was
+ * opened by (checked to be that very file still)? */
+static bool covered(const struct policy *p, int fd, const struct pathid *id)
+{
+	for (size_t i = 0; i < p->n_fs; i++) {
+		struct pathid r;
+		if (fs_access_writes(p->fs[i].access) && p->fs[i].fd >= 0 &&
+		    pathid_of_fd(p->fs[i].fd, &r) && r.dev == id->dev && r.ino == id->ino)
+			return true;
+	}
+	char link[64], path[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 1 || path[0] != '/')
+		return false;
+	path[n] = '\0';
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	int dir = open(slash == path ? "/" : path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return false;
+	struct stat st;
+	bool same = fstatat(dir, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == id->dev && st.st_ino == id->ino;
+	bool ok = same && pathid_writable_rule_covering(p, dir) >= 0;
+	close(dir);
+	return ok;
+}
+
+/* The files behind 0-2 and --keep-fd that no writable rule covers, by
+ * device and inode: landjail still holds those descriptors, so they are
+ * looked at only when a guarded call first comes (nothing at startup). */
+static struct {
+	bool known;
+	size_t n;
+	struct pathid id[MAX_INHERITED];
+} inherited;
+
+static void learn_inherited(const struct policy *p)
+{
+	inherited.known = true;
+	for (size_t i = 0; i < 3 + n_keep && inherited.n < MAX_INHERITED; i++) {
+		int fd = i < 3 ? (int)i : keep_fds[i - 3];
+		struct pathid id;
+		if (pathid_of_fd(fd, &id) && !covered(p, fd, &id))
+			inherited.id[inherited.n++] = id;
+	}
+}
+
+static bool is_inherited(const struct stat *st)
+{
+	for (size_t i = 0; i < inherited.n; i++)
+		if (inherited.id[i].dev == st->st_dev && inherited.id[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+/* ---- the check ----------------------------------------------------------------- */
+
+enum fd_verdict { FD_OK, FD_INHERITED, FD_NOT_WRITTEN, FD_NOT_REGULAR, FD_GONE, FD_UNSEEN };
+
+static const char *const why_text[] = {
+	[FD_INHERITED] = "a file inherited from landjail's caller that the policy grants no "
+			 "write on",
+	[FD_NOT_WRITTEN] = "a file the program did not open for writing, so Landlock never "
+			   "granted it write access",
+	[FD_NOT_REGULAR] = "not a regular file",
+	[FD_UNSEEN] = "a descriptor landjail cannot inspect (pidfd_getfd refused)",
+};
+
+/* A copy of the caller's descriptor fd, taken from the calling thread's
+ * own table; -errno. */
+static int copy_fd(const struct seccomp_notif *req, int listener, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, req->pid, PIDFD_THREAD);
+	if (pidfd < 0 && errno == EINVAL) /* before Linux 6.9: a group leader only */
+		pidfd = (int)syscall(SYS_pidfd_open, req->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	/* The caller is still blocked in this call: the pidfd is its own. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		close(pidfd);
+		return -ESRCH;
+	}
+	int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	int err = errno;
+	close(pidfd);
+	return copy < 0 ? -err : copy;
+}
+
+static enum fd_verdict judge(int copy, struct stat *st)
+{
+	int fl = fcntl(copy, F_GETFL);
+	if (fstat(copy, st) < 0 || fl < 0)
+		return FD_UNSEEN;
+	if (!S_ISREG(st->st_mode))
+		return FD_NOT_REGULAR;
+	if (is_inherited(st))
+		return FD_INHERITED;
+	if ((fl & O_PATH) || (fl & O_ACCMODE) == O_RDONLY)
+		return FD_NOT_WRITTEN;
+	return FD_OK;
+}
+
+/* One thread in the caller's group: nobody else can change its table. */
+static bool single_threaded(pid_t pid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nThreads:");
+	return t && strtol(t + 9, NULL, 10) == 1;
+}
+
+/* A multi-threaded caller: do the call on the checked copy, as the caller
+ * would (the file-size limit included); -errno, or 1 for "not done here". */
+static long emulate(const struct policy *p, const struct seccomp_notif *req, int copy)
+{
+	const __u64 *a = req->data.args;
+	int nr = req->data.nr;
+	unsigned long long fsize = p->limits.set[LIMIT_FILE_SIZE]
+					   ? p->limits.value[LIMIT_FILE_SIZE] : ~0ULL;
+	long rc;
+	if (nr == sysname_nr("fchmod"))
+		rc = fchmod(copy, (mode_t)(a[1] & 07777));
+	else if (nr != sysname_nr("ftruncate") && nr != sysname_nr("fallocate"))
+		return 1;
+	else if ((nr == sysname_nr("ftruncate") ? a[1] : a[2] + a[3]) > fsize &&
+		 !(nr == sysname_nr("fallocate") && (a[1] & FALLOC_FL_KEEP_SIZE))) {
+		kill((pid_t)req->pid, SIGXFSZ);
+		return -EFBIG;
+	} else if (nr == sysname_nr("ftruncate"))
+		rc = ftruncate(copy, (off_t)a[1]);
+	else
+		rc = fallocate(copy, (int)a[1], (off_t)a[2], (off_t)a[3]);
+	return rc < 0 ? -errno : rc;
+}
+
+static void proc_comm(pid_t pid, char *out, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		n = snprintf(out, size, "?");
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+#define MAX_FD_REPORTS 100
+
+static void refusal(const struct seccomp_notif *req, int copy, enum fd_verdict v,
+		    bool threaded)
+{
+	static unsigned seen;
+	if (++seen > MAX_FD_REPORTS)
+		return;
+	char comm[32], link[64], path[512] = "?";
+	proc_comm((pid_t)req->pid, comm, sizeof(comm));
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", copy);
+	ssize_t n = copy >= 0 ? readlink(link, path, sizeof(path) - 1) : -1;
+	if (n > 0)
+		path[n] = '\0';
+	const char *sys = sysname_name(req->data.nr);
+	if (threaded)
+		report(LOG_WARNING, "%s[%u] was denied: %s on descriptor %u (%s) from a "
+		       "multi-threaded process: landjail checks this call's descriptor only in a "
+		       "single-threaded one (or does fchmod, ftruncate and fallocate itself)",
+		       comm, req->pid, sys ? sys : "?", (unsigned)req->data.args[0], path);
+	else
+		report(LOG_WARNING, "%s[%u] was denied: %s on descriptor %u (%s): %s; "
+		       "no profile line allows changing its metadata or size", comm, req->pid,
+		       sys ? sys : "?", (unsigned)req->data.args[0], path, why_text[v]);
+}
+
+static void answer(int listener, const struct seccomp_notif *req, bool go_on, long rc)
+{
+	struct seccomp_notif_resp resp = { .id = req->id };
+	if (go_on)
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (rc < 0)
+		resp.error = (__s32)rc;
+	else
+		resp.val = rc;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+void fdguard_handle(const struct seccomp_plan *plan, int listener,
+		    const struct seccomp_notif *req)
+{
+	if (!inherited.known)
+		learn_inherited(plan->p);
+	int fd = (int)(req->data.args[0] & SECCOMP_LOW32);
+	int copy = copy_fd(req, listener, fd);
+	struct stat st;
+	enum fd_verdict v = copy == -EBADF ? FD_GONE : copy < 0 ? FD_UNSEEN : judge(copy, &st);
+	if (v == FD_GONE) {
+		answer(listener, req, false, -EBADF);
+	} else if (v != FD_OK) {
+		refusal(req, copy, v, false);
+		answer(listener, req, false, -EPERM);
+	} else if (single_threaded((pid_t)req->pid)) {
+		answer(listener, req, true, 0);
+	} else {
+		long rc = emulate(plan->p, req, copy);
+		if (rc == 1)
+			refusal(req, copy, v, true);
+		answer(listener, req, false, rc == 1 ? -EPERM : rc);
+	}
+	if (copy >= 0)
+		close(copy);
+}
