@@ -128,8 +128,7 @@ enum fd_verdict { FD_OK, FD_INHERITED, FD_NOT_WRITTEN, FD_NOT_REGULAR, FD_GONE, 
 static const char *const why_text[] = {
 	[FD_INHERITED] = "a file inherited from landjail's caller that the policy grants no "
 			 "write on",
-	[FD_NOT_WRITTEN] = "a file the program did not open for writing, so Landlock never "
-			   "granted it write access",
+	[FD_NOT_WRITTEN] = "opened read-only, and no writable rule covers the file",
 	[FD_NOT_REGULAR] = "not a regular file",
 	[FD_UNSEEN] = "a descriptor landjail cannot inspect (pidfd_getfd refused)",
 };
@@ -154,7 +153,10 @@ static int copy_fd(const struct seccomp_notif *req, int listener, int fd)
 	return copy < 0 ? -err : copy;
 }
 
-static enum fd_verdict judge(int copy, struct stat *st)
+/* Does the policy grant write on the file behind copy?  Opened for
+ * writing inside the sandbox, Landlock said yes at open; otherwise (a
+ * read-only or O_PATH descriptor) a writable rule must cover it. */
+static enum fd_verdict judge(const struct policy *p, int copy, struct stat *st)
 {
 	int fl = fcntl(copy, F_GETFL);
 	if (fstat(copy, st) < 0 || fl < 0)
@@ -163,7 +165,8 @@ static enum fd_verdict judge(int copy, struct stat *st)
 		return FD_NOT_REGULAR;
 	if (is_inherited(st))
 		return FD_INHERITED;
-	if ((fl & O_PATH) || (fl & O_ACCMODE) == O_RDONLY)
+	struct pathid id = { st->st_dev, st->st_ino };
+	if (((fl & O_PATH) || (fl & O_ACCMODE) == O_RDONLY) && !covered(p, copy, &id))
 		return FD_NOT_WRITTEN;
 	return FD_OK;
 }
@@ -268,7 +271,8 @@ void fdguard_handle(const struct seccomp_plan *plan, int listener,
 	int fd = (int)(req->data.args[0] & SECCOMP_LOW32);
 	int copy = copy_fd(req, listener, fd);
 	struct stat st;
-	enum fd_verdict v = copy == -EBADF ? FD_GONE : copy < 0 ? FD_UNSEEN : judge(copy, &st);
+	enum fd_verdict v = copy == -EBADF ? FD_GONE : copy < 0 ? FD_UNSEEN
+						    : judge(plan->p, copy, &st);
 	if (v == FD_GONE) {
 		answer(listener, req, false, -EBADF);
 	} else if (v != FD_OK) {

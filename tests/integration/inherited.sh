@@ -24,7 +24,7 @@ setups+=("ns")
 
 OPS=(fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens utimensat-empty
 	fchmodat2-empty fchownat-empty setxattrat-empty removexattrat-empty file_setattr-empty)
-plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 11) + 4))
+plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 12) + 4))
 
 # A profile without an allowlist that lets the program change metadata by
 # path too: the AT_EMPTY_PATH forms are then allowed by the table, and
@@ -122,10 +122,13 @@ for setup in "${setups[@]}"; do
 	is "$S ...with the mode it asked for" 777 "$(stat -c %a "$T/w/own")"
 	jail "$setup" -- "$F" -t ftruncate "$T/w/own"
 	is "$S control: a second thread's ftruncate of its own file works" ok "$out"
-	# A file the program may only read: Landlock never granted it write.
-	as_user sh -c "printf input >'$T/w/input'"
-	jail "$setup" --ro "$T/w/input" -- "$F" fchmod "ro:$T/w/input"
+	# A file the program may only read: no rule grants write on it.
+	printf input >"$T/input"
+	chown "$LJ_UID:$LJ_UID" "$T/input"
+	jail "$setup" --ro "$T/input" -- "$F" fchmod "ro:$T/input"
 	is "$S fchmod on a read-only descriptor of a file it owns is refused" EPERM "$out"
+	jail "$setup" -- "$F" fchmod "ro:$T/w/own"
+	is "$S control: ...but works on one in the writable work directory" ok "$out"
 	jail "$setup" -- "$F" clone-files
 	is "$S a new process sharing the descriptor table is refused" EPERM "$out"
 done
