@@ -9,6 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "disklimit.h"
+
 /* Data over code: every [limits] key, what enforces it and its unit.  The
  * order is the LIMIT_* indexes of limits.h. */
 const struct limit_spec limit_table[LIMIT_KEYS] = {
@@ -20,6 +22,7 @@ const struct limit_spec limit_table[LIMIT_KEYS] = {
 	[LIMIT_PROCESSES] = { "processes", RLIMIT_NPROC, UNIT_COUNT, NULL },
 	[LIMIT_CORE] = { "core", RLIMIT_CORE, UNIT_BYTES, NULL },
 	[LIMIT_STACK] = { "stack", RLIMIT_STACK, UNIT_BYTES, NULL },
+	[LIMIT_DISK] = { "disk", -1, UNIT_BYTES, NULL }, /* disklimit.h */
 };
 
 static const struct {
@@ -84,7 +87,7 @@ void key_limits(struct keyctx *k, const char *key, const char *value)
 		i++;
 	if (i == LIMIT_KEYS) {
 		key_unknown(k, "limits", key,
-			    "timeout cpu memory file-size open-files processes core stack");
+			    "timeout cpu memory file-size open-files processes core stack disk");
 		return;
 	}
 	unsigned long long v;
@@ -155,6 +158,8 @@ void limit_format(char *buf, size_t n, int i, unsigned long long v)
 
 bool limits_plan(const struct policy *p)
 {
+	if (!disklimit_plan(p))
+		return false;
 	if (!p->limits.set[LIMIT_PROCESSES])
 		return true;
 	/* fork() ignores RLIMIT_NPROC for uid 0 whatever its capabilities:

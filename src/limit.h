@@ -13,14 +13,14 @@ enum limit_unit { UNIT_SECONDS, UNIT_BYTES, UNIT_COUNT };
 
 struct limit_spec {
 	const char *key;    /* profile key */
-	int resource;       /* RLIMIT_*, or -1 for the timeout */
+	int resource;       /* RLIMIT_*, or -1 for the timeout and disk (the supervisor's) */
 	enum limit_unit unit;
 	const char *signal_name; /* the signal the kernel sends at the limit, or NULL */
 };
 
 /* Indexes into limit_table and policy.limits. */
 enum { LIMIT_TIMEOUT, LIMIT_CPU, LIMIT_MEMORY, LIMIT_FILE_SIZE, LIMIT_OPEN_FILES,
-       LIMIT_PROCESSES, LIMIT_CORE, LIMIT_STACK };
+       LIMIT_PROCESSES, LIMIT_CORE, LIMIT_STACK, LIMIT_DISK };
 
 extern const struct limit_spec limit_table[LIMIT_KEYS];
 

@@ -12,6 +12,7 @@
 
 #include "callfiles.h"
 #include "cli.h"
+#include "disklimit.h"
 #include "command.h"
 #include "config.h"
 #include "doctor.h"
@@ -261,6 +262,12 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
 		  sp->notify ? "reported by name" : "reported from the exit status",
 		  filter_cache_note());
+	if (!sp->notify && !disklimit_without_notify(p)) {
+		sb->seccomp = NULL;
+		seccomp_plan_free(sp);
+		free(sp);
+		return false;
+	}
 	if (!sp->notify)
 		diag_info("seccomp: no user notification: fchmod, ftruncate and the other calls "
 			  "that change a file through a descriptor are refused on every descriptor, "
@@ -357,8 +364,10 @@ static int run_call(const struct cli *c, struct policy *p)
 	char *msg = NULL;
 	int status = EXIT_LANDJAIL;
 	struct errlist el = { 0 };
-	if (callfiles_prepare(p, c->command, &cf, &msg) < 0) {
-		diag_error("%s", msg);
+	if (callfiles_prepare(p, c->command, &cf, &msg) < 0 ||
+	    disklimit_prepare(p, cf.scratch, c->command[0], &msg) < 0) {
+		if (msg)
+			diag_error("%s", msg);
 		free(msg);
 	} else {
 		policy_open_paths(p, &el);
@@ -368,6 +377,7 @@ static int run_call(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
+	disklimit_end();
 	callfiles_cleanup(&cf, status != 0);
 	return status;
 }

@@ -15,8 +15,8 @@
 
 #define POLICY_VERSION 1
 
-/* Keys of [limits]: timeout and seven rlimits (limits.c). */
-#define LIMIT_KEYS 8
+/* Keys of [limits]: timeout, seven rlimits and disk (limits.c). */
+#define LIMIT_KEYS 9
 
 enum fs_access { FS_RO, FS_ROX, FS_RW, FS_RWX, FS_DEV, FS_ACCESS_COUNT };
 

@@ -223,6 +223,26 @@ static void fdguard_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
+/* [limits] disk (disklimit.h): a name leaves the scratch directory only
+ * once the supervisor holds the file; no unnamed file (O_TMPFILE), which
+ * no watch would see. */
+static void removal_rules(struct build *b, int nr)
+{
+	rule(b, SCMP_ACT_NOTIFY, nr, 0, NULL);
+}
+
+#define LJ_O_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
+
+static void tmpfile_rules(struct build *b, int nr)
+{
+	struct scmp_arg_cmp c = { .arg = nr == sysname_nr("open") ? 1 : 2,
+				  .op = SCMP_CMP_MASKED_EQ, .datum_a = LJ_O_TMPFILE_BIT,
+				  .datum_b = LJ_O_TMPFILE_BIT };
+	rule(b, SCMP_ACT_ERRNO(EOPNOTSUPP), nr, 1, &c);
+	c.datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
 /* utimensat with a NULL path is futimens: checked like the other
  * descriptor forms.  By path it is always denied, unless a profile
  * allows it, and then its AT_EMPTY_PATH form is checked too. */
@@ -298,6 +318,10 @@ static const struct {
 	{ "fchownat", fdguard_rules },  { "fchmodat2", fdguard_rules },
 	{ "setxattrat", fdguard_rules }, { "removexattrat", fdguard_rules },
 	{ "file_setattr", fdguard_rules },
+	{ "unlink", removal_rules },    { "unlinkat", removal_rules },
+	{ "rename", removal_rules },    { "renameat", removal_rules },
+	{ "renameat2", removal_rules }, { "open", tmpfile_rules },
+	{ "openat", tmpfile_rules },
 };
 
 static bool refine(struct build *b, int nr)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "exec_report.h"
+#include "disklimit.h"
 #include "fdguard.h"
 #include "hostenv.h"
 #include "netpolicy.h"
@@ -193,6 +194,8 @@ enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct 
 		}
 		if (fdguard_descriptor_form(nr, (const unsigned long long *)d->args))
 			return ANSWER_CHECK_FD;
+		if (disklimit_removal(nr))
+			return ANSWER_DISK;
 		break;
 	default:
 		break;
@@ -291,6 +294,13 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	enum notify_answer ans = seccomp_answer(plan, &req.data, &err);
 	if (ans == ANSWER_CHECK_FD) {
 		fdguard_handle(plan, listener, &req);
+		return false;
+	}
+	if (ans == ANSWER_DISK) {
+		disklimit_before_remove();
+		resp = (struct seccomp_notif_resp){ .id = req.id,
+						    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 		return false;
 	}
 	bool exec = ans == ANSWER_CONTINUE && seccomp_exec_allowed(plan, req.data.nr);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disklimit.h"
 #include "fdguard.h"
 #include "netpolicy.h"
 #include "syscall_groups.h"
@@ -47,6 +48,7 @@ static const char *const why_names[WHY_COUNT] = {
 	[WHY_ALLOWED] = "allowed", [WHY_NEEDED] = "needed-to-start",
 	[WHY_UNLISTED] = "not-allowed", [WHY_DENIED] = "deny-line",
 	[WHY_ALWAYS] = "always-denied", [WHY_FORK] = "fork=no", [WHY_ABI] = "landlock-abi",
+	[WHY_DISK] = "disk-limit",
 };
 
 const char *seccomp_verdict_name(enum verdict v)
@@ -194,6 +196,31 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	exec_verdicts(plan);
 }
 
+/* [limits] disk (disklimit.h): names leave the scratch directory through
+ * the supervisor, which holds their files first; no subdirectory and no
+ * unnamed file escapes its one watch. */
+static void disk_verdicts(struct seccomp_plan *plan)
+{
+	static const char *const watched[] = { "unlink", "unlinkat", "rename", "renameat",
+						"renameat2", "open", "openat" };
+	static const char *const mkdirs[] = { "mkdir", "mkdirat" };
+	if (!disklimit_enforced(plan->p, plan->notify))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(watched); i++) {
+		int nr = sysname_nr(watched[i]);
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			plan->verdict[nr] = VERDICT_ARGS;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(mkdirs); i++) {
+		int nr = sysname_nr(mkdirs[i]);
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			set(plan, nr, VERDICT_EACCES, WHY_DISK);
+	}
+	int nr = sysname_nr("openat2");
+	if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+		set(plan, nr, VERDICT_ENOSYS, WHY_DISK);
+}
+
 void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
 {
 	unsigned char *allowed = xcalloc(2, SECCOMP_MAX_NR), *denied = allowed + SECCOMP_MAX_NR;
@@ -207,6 +234,7 @@ void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct secco
 	plan->tcp = net_tcp_sockets(p, abi);
 	base_verdicts(p, plan, allowed, denied);
 	special_verdicts(plan, denied);
+	disk_verdicts(plan);
 	free(allowed);
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "syscall_filter.h"
+#include "disklimit.h"
 #include "fdguard.h"
 #include "limit.h"
 #include "proctree.h"
@@ -201,6 +202,13 @@ static void on_seccomp(struct supervisor *sv, int fd)
 		kill(sv->child, SIGKILL);
 		sv->sigsys = true;
 	}
+}
+
+/* [limits] disk: a write was reported, or the tick (disklimit.h). */
+static void on_disk(struct supervisor *sv, int fd)
+{
+	(void)sv;
+	disklimit_event(fd);
 }
 
 /* Run the event loop until the program has ended. */
@@ -414,6 +422,10 @@ int supervise(struct sandbox *sb)
 	if (listener >= 0)
 		watch(&sv, listener, on_seccomp);
 	fdguard_inherited(sb->keep_fds, sb->n_keep_fds);
+	if (disklimit_fd() >= 0) {
+		watch(&sv, disklimit_fd(), on_disk);
+		watch(&sv, disklimit_tick_fd(), on_disk);
+	}
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */

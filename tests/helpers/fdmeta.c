@@ -13,6 +13,13 @@
  *                             (its own file) and FD; prints "changed" if FD's
  *                             file got mode 0777 within 2 s, else "held"
  *   fdmeta clone-files        a new process sharing our descriptor table
+ * and against [limits] disk (DIR "tmpdir" is $TMPDIR):
+ *   fdmeta fill DIR N KIB     N files of KIB KiB each, written 64 KiB at a time
+ *   fdmeta fill-out KIB FILE...  KIB KiB into each FILE
+ *   fdmeta fill-unlinked DIR KIB  a file unlinked first, then written
+ *   fdmeta fill-mmap DIR KIB  a file written through a shared mapping, then 1 s
+ *   fdmeta tmpfile DIR        an unnamed file in DIR (O_TMPFILE)
+ *   fdmeta mkdir DIR          a directory DIR/sub
  *
  * OP: fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens
  * utimensat-empty fchmodat2-empty fchownat-empty setxattrat-empty
@@ -25,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sched.h>
 #include <signal.h>
@@ -184,8 +192,72 @@ static int clone_files(void)
 	return report(pid < 0 ? -1 : 0);
 }
 
+static const char *dir_of(const char *d)
+{
+	return strcmp(d, "tmpdir") == 0 && getenv("TMPDIR") ? getenv("TMPDIR") : d;
+}
+
+static int write_kib(int fd, long kib)
+{
+	static char chunk[64 << 10];
+	memset(chunk, 'x', sizeof(chunk));
+	for (long done = 0; done < kib; done += 64)
+		if (write(fd, chunk, sizeof(chunk)) != (ssize_t)sizeof(chunk))
+			return -1;
+	return 0;
+}
+
+static int fill(int argc, char **argv)
+{
+	const char *op = argv[1];
+	if (strcmp(op, "fill-out") == 0) {
+		for (int i = 3; i < argc; i++) {
+			int fd = open(argv[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd < 0 || write_kib(fd, atol(argv[2])) < 0)
+				return report(-1);
+			close(fd);
+		}
+		return report(0);
+	}
+	char path[4096];
+	const char *dir = dir_of(argv[2]);
+	if (strcmp(op, "tmpfile") == 0)
+		return report(open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+	if (strcmp(op, "mkdir") == 0) {
+		snprintf(path, sizeof(path), "%s/sub", dir);
+		return report(mkdir(path, 0755));
+	}
+	long n = strcmp(op, "fill") == 0 ? atol(argv[3]) : 1;
+	long kib = atol(argv[argc - 1]);
+	for (long i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/fill-%ld", dir, i);
+		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return report(-1);
+		if (strcmp(op, "fill-unlinked") == 0 && unlink(path) < 0)
+			return report(-1);
+		if (strcmp(op, "fill-mmap") == 0) {
+			size_t len = (size_t)kib << 10;
+			char *m = ftruncate(fd, (off_t)len) < 0 ? MAP_FAILED
+				  : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (m == MAP_FAILED)
+				return report(-1);
+			for (size_t off = 0; off < len; off += 4096)
+				m[off] = 'x';
+			sleep(1);
+		} else if (write_kib(fd, kib) < 0) {
+			return report(-1);
+		}
+		close(fd);
+	}
+	return report(0);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && (strncmp(argv[1], "fill", 4) == 0 || strcmp(argv[1], "tmpfile") == 0 ||
+			  strcmp(argv[1], "mkdir") == 0))
+		return fill(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "clone-files") == 0)
 		return clone_files();
 	if (argc == 4 && strcmp(argv[1], "swap") == 0)
