@@ -19,6 +19,7 @@
  *   fdmeta fill-unlinked DIR KIB  a file unlinked first, then written
  *   fdmeta fill-mmap DIR KIB  a file written through a shared mapping, then 1 s
  *   fdmeta tmpfile DIR        an unnamed file in DIR (O_TMPFILE)
+ *   fdmeta churn DIR N        N times: a file of 4 KiB, renamed, then unlinked
  *   fdmeta mkdir DIR          a directory DIR/sub
  *
  * OP: fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens
@@ -227,6 +228,19 @@ static int fill(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/sub", dir);
 		return report(mkdir(path, 0755));
 	}
+	if (strcmp(op, "churn") == 0) {
+		char to[4200];
+		snprintf(to, sizeof(to), "%s/churned", dir);
+		for (long i = 0; i < atol(argv[3]); i++) {
+			snprintf(path, sizeof(path), "%s/churn-%ld", dir, i);
+			int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			if (fd < 0 || write(fd, path, 4096) < 0 || rename(path, to) < 0 ||
+			    unlink(to) < 0)
+				return report(-1);
+			close(fd);
+		}
+		return report(0);
+	}
 	long n = strcmp(op, "fill") == 0 ? atol(argv[3]) : 1;
 	long kib = atol(argv[argc - 1]);
 	for (long i = 0; i < n; i++) {
@@ -256,7 +270,7 @@ static int fill(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && (strncmp(argv[1], "fill", 4) == 0 || strcmp(argv[1], "tmpfile") == 0 ||
-			  strcmp(argv[1], "mkdir") == 0))
+			  strcmp(argv[1], "churn") == 0 || strcmp(argv[1], "mkdir") == 0))
 		return fill(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "clone-files") == 0)
 		return clone_files();

@@ -20,7 +20,7 @@ setups=("abi=")
 [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ] &&
 	setups+=("abi=2")
 setups+=("ns")
-plan $((${#setups[@]} * 18 + 8))
+plan $((${#setups[@]} * 19 + 8))
 
 MIB=$((1 << 20))
 BOUND=$((8 * MIB))
@@ -65,6 +65,9 @@ for setup in "${setups[@]}"; do
 	S="[$setup]"
 	jail "$setup" disk "$F" fill tmpdir 6 1024
 	is "$S 6 files of 1 MiB under disk = 8M: the program runs to its end" "0 ok" "$rc $out"
+	jail "$setup" disk "$F" churn tmpdir 300
+	is "$S 300 temporary files written, renamed and unlinked one after another: it runs" \
+		"0 ok" "$rc $out"
 	jail "$setup" nodisk "$F" fill tmpdir 100 1024
 	is "$S control: 100 MiB in 100 files without the key works" "0 ok" "$rc $out"
 	jail "$setup" disk "$F" fill tmpdir 100 1024
