@@ -40,14 +40,14 @@ const struct fdguard_call *fdguard_call_of(int nr)
 	return NULL;
 }
 
-bool fdguard_descriptor_form(int nr, const unsigned long long *args)
+bool fdguard_descriptor_form(int nr, const unsigned long long *args, bool by_path)
 {
 	const struct fdguard_call *g = fdguard_call_of(nr);
 	if (!g)
 		return false;
 	if (g->flags_arg < 0 || (g->null_path && args[1] == 0))
 		return true;
-	return (args[g->flags_arg] & AT_EMPTY_PATH) != 0;
+	return by_path && (args[g->flags_arg] & AT_EMPTY_PATH) != 0;
 }
 
 /* ---- the inherited files ----------------------------------------------------- */

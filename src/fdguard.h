@@ -49,8 +49,10 @@ extern const size_t fdguard_n_calls;
 const struct fdguard_call *fdguard_call_of(int nr);
 
 /* Do these arguments make the guarded call nr act on its descriptor
- * (the form the supervisor checks)? */
-bool fdguard_descriptor_form(int nr, const unsigned long long *args);
+ * (the form the supervisor checks)?  by_path: the table allows the call's
+ * path forms (utimensat is always denied by path, but for its NULL form,
+ * and then AT_EMPTY_PATH is no descriptor form the filter lets through). */
+bool fdguard_descriptor_form(int nr, const unsigned long long *args, bool by_path);
 
 /* The supervisor: the descriptors the program inherits besides 0-2. */
 void fdguard_inherited(const int *keep, size_t n);

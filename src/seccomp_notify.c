@@ -192,7 +192,8 @@ enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct 
 			*err = EACCES;
 			return ANSWER_ERRNO;
 		}
-		if (fdguard_descriptor_form(nr, (const unsigned long long *)d->args))
+		if (fdguard_descriptor_form(nr, (const unsigned long long *)d->args,
+					    plan->why[nr] != WHY_ALWAYS))
 			return ANSWER_CHECK_FD;
 		if (disklimit_removal(nr))
 			return ANSWER_DISK;
