@@ -7,9 +7,9 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,8 +21,10 @@
 #include "report.h"
 #include "syscall_names.h"
 
-/* Writes through a shared mapping raise no inotify event: look anyway. */
-#define TICK_MS 25
+/* How often the supervisor adds up.  No inotify: closing an inotify
+ * descriptor waits for an RCU grace period (milliseconds), which every
+ * call would pay at its end; a timer costs nothing until it fires. */
+#define TICK_MS 5
 
 static const char *const removals[] = { "unlink", "unlinkat", "rename", "renameat",
 					"renameat2" };
@@ -38,10 +40,12 @@ static struct {
 	unsigned long long bound, total;
 	struct origin at;
 	const char *program;
-	int ino_fd, tick_fd, scratch_fd, scratch_wd;
+	int tick_fd, scratch_fd;
 	struct held *h;
 	size_t n, cap;
-} dl = { .ino_fd = -1, .tick_fd = -1, .scratch_fd = -1 };
+	size_t *slot; /* index + 1 into h, by inode: an open-addressing table */
+	size_t n_slot;
+} dl = { .tick_fd = -1, .scratch_fd = -1 };
 
 bool disklimit_enforced(const struct policy *p, bool notify)
 {
@@ -123,7 +127,52 @@ static bool rules_measurable(const struct policy *p, const char *scratch)
 	return true;
 }
 
-/* Take hold of the file at fd/name (or fd itself with ""), once. */
+static size_t *slot_of(ino_t ino, dev_t dev, bool *found)
+{
+	size_t mask = dl.n_slot - 1, i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & mask;
+	while (dl.slot[i]) {
+		const struct held *h = &dl.h[dl.slot[i] - 1];
+		if (h->ino == ino && (h->dev == dev || dev == (dev_t)-1)) {
+			*found = true;
+			return &dl.slot[i];
+		}
+		i = (i + 1) & mask;
+	}
+	*found = false;
+	return &dl.slot[i];
+}
+
+/* Is an inode of that number held (readdir's d_ino; same filesystem)? */
+static bool held(ino_t ino)
+{
+	bool found = false;
+	if (dl.n_slot)
+		slot_of(ino, (dev_t)-1, &found);
+	return found;
+}
+
+static void add_held(int fd, const struct stat *st)
+{
+	if (dl.n == dl.cap) {
+		dl.cap = dl.cap ? 2 * dl.cap : 16;
+		dl.h = xrealloc(dl.h, dl.cap * sizeof(*dl.h));
+	}
+	dl.h[dl.n++] = (struct held){ fd, st->st_dev, st->st_ino };
+	if (2 * dl.n > dl.n_slot) {
+		free(dl.slot);
+		dl.n_slot = dl.n_slot ? 2 * dl.n_slot : 64;
+		dl.slot = xcalloc(dl.n_slot, sizeof(*dl.slot));
+		for (size_t i = 0; i < dl.n; i++) {
+			bool found;
+			*slot_of(dl.h[i].ino, dl.h[i].dev, &found) = i + 1;
+		}
+		return;
+	}
+	bool found;
+	*slot_of(st->st_ino, st->st_dev, &found) = dl.n;
+}
+
+/* Take hold of the file at dir/name, once. */
 static bool hold(int dir, const char *name)
 {
 	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -145,17 +194,13 @@ static bool hold(int dir, const char *name)
 		close(fd);
 		return false;
 	}
-	for (size_t i = 0; i < dl.n; i++) {
-		if (dl.h[i].dev == st.st_dev && dl.h[i].ino == st.st_ino) {
-			close(fd);
-			return true;
-		}
-	}
-	if (dl.n == dl.cap) {
-		dl.cap = dl.cap ? 2 * dl.cap : 16;
-		dl.h = xrealloc(dl.h, dl.cap * sizeof(*dl.h));
-	}
-	dl.h[dl.n++] = (struct held){ fd, st.st_dev, st.st_ino };
+	bool found = false;
+	if (dl.n_slot)
+		slot_of(st.st_ino, st.st_dev, &found);
+	if (found)
+		close(fd);
+	else
+		add_held(fd, &st);
 	return true;
 }
 
@@ -165,17 +210,18 @@ static void kill_for(const char *why)
 		return;
 	dl.over = true;
 	size_t k = proctree_signal(SIGKILL);
-	char b[32], v[32];
+	char b[32], v[32], what[64] = "it had ended; exit status 137";
+	if (k)
+		snprintf(what, sizeof(what), "killed %zu process%s", k, k == 1 ? "" : "es");
 	limit_format(v, sizeof(v), LIMIT_DISK, dl.bound);
 	snprintf(b, sizeof(b), "%.1f MiB", (double)dl.total / (1 << 20));
 	if (dl.at.file && dl.at.line)
 		report(LOG_WARNING, "disk limit: %s %s (%s in its scratch directory and outputs): "
-		       "killed %zu process%s at disk = %s (%s:%u)", dl.program, why, b, k,
-		       k == 1 ? "" : "es", v, dl.at.file, dl.at.line);
+		       "%s at disk = %s (%s:%u)", dl.program, why, b, what, v, dl.at.file,
+		       dl.at.line);
 	else
 		report(LOG_WARNING, "disk limit: %s %s (%s in its scratch directory and outputs): "
-		       "killed %zu process%s at disk = %s", dl.program, why, b, k,
-		       k == 1 ? "" : "es", v);
+		       "%s at disk = %s", dl.program, why, b, what, v);
 }
 
 static void measure(void)
@@ -191,7 +237,8 @@ static void measure(void)
 		kill_for("wrote more than the bound");
 }
 
-/* Every name in the scratch directory (after a lost event). */
+/* Every name in the scratch directory not held yet (readdir's inode
+ * tells, without opening what is held already). */
 static bool hold_all(void)
 {
 	int fd = openat(dl.scratch_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -204,60 +251,44 @@ static bool hold_all(void)
 	bool ok = true;
 	struct dirent *e;
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    !held(e->d_ino))
 			ok &= hold(dl.scratch_fd, e->d_name);
 	closedir(d);
 	return ok;
 }
 
-/* Read what inotify queued: hold each new name. */
-static void drain(void)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-	bool ok = true;
-	while ((n = read(dl.ino_fd, buf, sizeof(buf))) > 0) {
-		for (char *c = buf; c < buf + n;) {
-			struct inotify_event *ev = (struct inotify_event *)c;
-			if (ev->mask & IN_Q_OVERFLOW)
-				ok &= hold_all();
-			else if (ev->wd == dl.scratch_wd && ev->len &&
-				 (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-				ok &= hold(dl.scratch_fd, ev->name);
-			c += sizeof(*ev) + ev->len;
-		}
-	}
-	if (!ok)
-		kill_for("created a file landjail could not keep hold of, so could not measure");
-}
-
 int disklimit_fd(void)
-{
-	return dl.on ? dl.ino_fd : -1;
-}
-
-int disklimit_tick_fd(void)
 {
 	return dl.on ? dl.tick_fd : -1;
 }
 
+/* Hold what is new in the scratch directory, then add up. */
+static void look(void)
+{
+	if (!hold_all())
+		kill_for("created a file landjail could not keep hold of, so could not measure");
+	measure();
+}
+
 void disklimit_event(int fd)
 {
-	if (fd == dl.tick_fd) {
-		uint64_t ticks;
-		if (read(fd, &ticks, sizeof(ticks)) < 0)
-			return;
-	}
-	drain();
-	measure();
+	uint64_t ticks;
+	if (read(fd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		look();
 }
 
 void disklimit_before_remove(void)
 {
-	if (!dl.on)
-		return;
-	drain();
-	measure();
+	if (dl.on)
+		look();
+}
+
+bool disklimit_final(void)
+{
+	if (dl.on && !dl.over)
+		look();
+	return dl.over;
 }
 
 static int fail(char **msg, const char *what)
@@ -268,7 +299,7 @@ static int fail(char **msg, const char *what)
 	return err;
 }
 
-/* Watch and hold each output (the call's FS_RW file rules). */
+/* Hold each output (the call's FS_RW file rules). */
 static int watch_outputs(const struct policy *p, const char *scratch, char **msg)
 {
 	for (size_t i = 0; i < p->n_fs; i++) {
@@ -276,7 +307,7 @@ static int watch_outputs(const struct policy *p, const char *scratch, char **msg
 		if (r->access != FS_RW || !same_origin(r->at, p->isolate_at) ||
 		    strcmp(r->path, scratch) == 0)
 			continue;
-		if (inotify_add_watch(dl.ino_fd, r->path, IN_MODIFY) < 0 || !hold(AT_FDCWD, r->path))
+		if (!hold(AT_FDCWD, r->path))
 			return fail(msg, r->path);
 	}
 	return 0;
@@ -292,13 +323,8 @@ int disklimit_prepare(const struct policy *p, const char *scratch, const char *p
 	dl.bound = p->limits.value[LIMIT_DISK];
 	dl.at = p->limits.at[LIMIT_DISK];
 	dl.program = program;
-	dl.ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (dl.ino_fd < 0)
-		return fail(msg, "inotify_init1");
 	dl.scratch_fd = open(scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dl.scratch_wd = inotify_add_watch(dl.ino_fd, scratch,
-					  IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_ONLYDIR);
-	if (dl.scratch_fd < 0 || dl.scratch_wd < 0)
+	if (dl.scratch_fd < 0)
 		return fail(msg, scratch);
 	int rc = watch_outputs(p, scratch, msg);
 	if (rc < 0)
@@ -322,9 +348,9 @@ void disklimit_end(void)
 	for (size_t i = 0; i < dl.n; i++)
 		close(dl.h[i].fd);
 	free(dl.h);
-	close_fd(&dl.ino_fd);
+	free(dl.slot);
 	close_fd(&dl.tick_fd);
 	close_fd(&dl.scratch_fd);
 	memset(&dl, 0, sizeof(dl));
-	dl.ino_fd = dl.tick_fd = dl.scratch_fd = -1;
+	dl.tick_fd = dl.scratch_fd = -1;
 }

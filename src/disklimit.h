@@ -8,18 +8,19 @@
  * The supervisor holds every file that appears there (an O_PATH
  * descriptor, so a file still counts after it is unlinked, for as long
  * as the call runs) and adds up their st_blocks:
- * - after each write the kernel reports (inotify on the scratch directory
- *   and on each output), and every 25 ms for writes through a shared
- *   mapping, which inotify does not see;
+ * - every 5 ms (a timer: inotify would cost every call a wait for an RCU
+ *   grace period when its descriptor is closed, and misses writes through
+ *   a shared mapping anyway), and once more when the program has ended;
  * - before any name leaves the scratch directory: unlink and rename go to
  *   the supervisor (user notification), which first takes hold of every
- *   file created so far;
+ *   file there;
  * and kills the sandbox, naming the line, once the sum passes the bound.
- * So that one watch covers every file, the filter refuses mkdir (EACCES),
+ * So that one directory holds every file, the filter refuses mkdir (EACCES),
  * unnamed files (O_TMPFILE: EOPNOTSUPP) and openat2 (ENOSYS, libc falls
  * back to openat).  What the program writes between the write that
- * passes the bound and the kill is the overshoot: as much as it writes
- * while landjail waits to be scheduled (file-size still caps each file).
+ * passes the bound and the kill is the overshoot: up to 5 ms of writing,
+ * more while landjail waits to be scheduled (file-size still caps each
+ * file).
  *
  * Refused (exit 125, or a loud warning with --best-effort): disk without
  * isolate (a shared work directory holds every call's files), with a
@@ -52,15 +53,16 @@ int disklimit_prepare(const struct policy *p, const char *scratch, const char *p
  * when the bound set up by disklimit_prepare must be refused. */
 bool disklimit_without_notify(const struct policy *p);
 
-/* The descriptors the supervisor polls (-1: none), and its handler. */
+/* The timer the supervisor polls (-1: none), and its handler. */
 int disklimit_fd(void);
-int disklimit_tick_fd(void);
 void disklimit_event(int fd);
 
 /* A name is about to leave the scratch directory (seccomp_notify.c). */
 void disklimit_before_remove(void);
 
-/* After the run. */
+/* After the run: add up once more (a program may end between two
+ * looks); true, after the report, when the call went over the bound. */
+bool disklimit_final(void);
 void disklimit_end(void);
 
 #endif

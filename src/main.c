@@ -5,6 +5,7 @@
  * kernel and build the ruleset, then fork; the child confines itself and
  * execs (sandbox.c), the parent supervises (supervise.c). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,9 @@ static int run_call(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
+	/* Over the disk bound when it ended: as if killed at the end. */
+	if (disklimit_final() && status < 128)
+		status = 128 + SIGKILL;
 	disklimit_end();
 	callfiles_cleanup(&cf, status != 0);
 	return status;

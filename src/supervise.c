@@ -204,7 +204,7 @@ static void on_seccomp(struct supervisor *sv, int fd)
 	}
 }
 
-/* [limits] disk: a write was reported, or the tick (disklimit.h). */
+/* [limits] disk: time to add up the call's files (disklimit.h). */
 static void on_disk(struct supervisor *sv, int fd)
 {
 	(void)sv;
@@ -422,10 +422,8 @@ int supervise(struct sandbox *sb)
 	if (listener >= 0)
 		watch(&sv, listener, on_seccomp);
 	fdguard_inherited(sb->keep_fds, sb->n_keep_fds);
-	if (disklimit_fd() >= 0) {
+	if (disklimit_fd() >= 0)
 		watch(&sv, disklimit_fd(), on_disk);
-		watch(&sv, disklimit_tick_fd(), on_disk);
-	}
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
