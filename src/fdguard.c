@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/fsverity.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,18 @@ const struct fdguard_call fdguard_calls[] = {
 };
 const size_t fdguard_n_calls = ARRAY_SIZE(fdguard_calls);
 
+const unsigned long fdguard_ioctls[] = { FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION,
+					 FS_IOC_ENABLE_VERITY };
+const size_t fdguard_n_ioctls = ARRAY_SIZE(fdguard_ioctls);
+
+static bool attribute_ioctl(unsigned long long cmd)
+{
+	for (size_t i = 0; i < fdguard_n_ioctls; i++)
+		if ((cmd & 0xffffffffULL) == fdguard_ioctls[i])
+			return true;
+	return false;
+}
+
 const struct fdguard_call *fdguard_call_of(int nr)
 {
 	for (size_t i = 0; nr >= 0 && i < fdguard_n_calls; i++)
@@ -42,6 +56,8 @@ const struct fdguard_call *fdguard_call_of(int nr)
 
 bool fdguard_descriptor_form(int nr, const unsigned long long *args, bool by_path)
 {
+	if (nr == sysname_nr("ioctl"))
+		return attribute_ioctl(args[1]);
 	const struct fdguard_call *g = fdguard_call_of(nr);
 	if (!g)
 		return false;
@@ -239,7 +255,8 @@ static void refusal(const struct seccomp_notif *req, int copy, enum fd_verdict v
 	ssize_t n = copy >= 0 ? readlink(link, path, sizeof(path) - 1) : -1;
 	if (n > 0)
 		path[n] = '\0';
-	const char *sys = sysname_name(req->data.nr);
+	const char *sys = req->data.nr == sysname_nr("ioctl") ? "ioctl setting file attributes"
+			  : sysname_name(req->data.nr);
 	if (threaded)
 		report(LOG_WARNING, "%s[%u] was denied: %s on descriptor %u (%s) from a "
 		       "multi-threaded process: landjail checks this call's descriptor only in a "

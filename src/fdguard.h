@@ -4,7 +4,8 @@
  * (0-2 and --keep-fd: the application's log as stderr, an output file as
  * stdout) was never checked, and fchmod, fchown, ftruncate, fallocate,
  * the f*xattr calls, futimens and the AT_EMPTY_PATH forms of the *at
- * metadata calls act on whatever it refers to.  Nor does Landlock govern
+ * metadata calls act on whatever it refers to, and so do the ioctl
+ * requests that set a file's attributes (FS_IOC_SETFLAGS...).  Nor does Landlock govern
  * metadata at all: a read-only descriptor of a file the program owns
  * (root: any file it may read) is enough for fchmod.
  *
@@ -44,6 +45,13 @@ struct fdguard_call {
 
 extern const struct fdguard_call fdguard_calls[];
 extern const size_t fdguard_n_calls;
+
+/* The ioctl requests that change a file's attributes (chattr's flags,
+ * immutable and append-only included; the fsxattr flags and project;
+ * the generation; fs-verity, which freezes the file), which a read-only
+ * descriptor is enough for: checked like the calls above. */
+extern const unsigned long fdguard_ioctls[];
+extern const size_t fdguard_n_ioctls;
 
 /* The guarded call nr is, or NULL. */
 const struct fdguard_call *fdguard_call_of(int nr);

@@ -153,15 +153,24 @@ static void prlimit_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
-/* Terminal input injection is never allowed. */
+static uint32_t fd_check(const struct build *b);
+
+/* Terminal input injection is never allowed; the requests that set a
+ * file's attributes are checked like fchmod (fdguard.h). */
 static void ioctl_rules(struct build *b, int nr)
 {
 	static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
+	uint64_t set[8];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
+		set[n++] = injecting[i];
+	for (size_t i = 0; i < fdguard_n_ioctls && n < ARRAY_SIZE(set); i++)
+		set[n++] = fdguard_ioctls[i];
 	struct scmp_arg_cmp none = { 0 };
-	not_in32(b, SCMP_ACT_ALLOW, nr, 1, injecting, 2, &none, 0);
-	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++) {
-		struct scmp_arg_cmp c = eq32(1, injecting[i]);
-		rule(b, b->hard, nr, 1, &c);
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, set, n, &none, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct scmp_arg_cmp c = eq32(1, set[i]);
+		rule(b, i < ARRAY_SIZE(injecting) ? b->hard : fd_check(b), nr, 1, &c);
 	}
 }
 

@@ -24,7 +24,8 @@
  *
  * OP: fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens
  * utimensat-empty fchmodat2-empty fchownat-empty setxattrat-empty
- * removexattrat-empty file_setattr-empty. */
+ * removexattrat-empty file_setattr-empty setflags (FS_IOC_SETFLAGS: nodump)
+ * fssetxattr (FS_IOC_FSSETXATTR: nodump). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -33,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sched.h>
@@ -96,6 +99,20 @@ static long op_on(const char *op, int fd)
 	}
 	if (strcmp(op, "removexattrat-empty") == 0)
 		return syscall(__NR_removexattrat, fd, "", AT_EMPTY_PATH, name);
+	if (strcmp(op, "setflags") == 0) {
+		int flags = 0;
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+			return -1;
+		flags ^= FS_NODUMP_FL;
+		return ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	if (strcmp(op, "fssetxattr") == 0) {
+		struct fsxattr fa;
+		if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) < 0)
+			return -1;
+		fa.fsx_xflags ^= FS_XFLAG_NODUMP;
+		return ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+	}
 	if (strcmp(op, "file_setattr-empty") == 0) {
 		struct file_attr fa = { .fa_xflags = 0x00002000 /* FS_XFLAG_NODUMP */ };
 		return syscall(__NR_file_setattr, fd, "", &fa, sizeof(fa), AT_EMPTY_PATH);

@@ -23,8 +23,9 @@ setups=("abi=")
 setups+=("ns")
 
 OPS=(fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens utimensat-empty
-	fchmodat2-empty fchownat-empty setxattrat-empty removexattrat-empty file_setattr-empty)
-plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 12) + 4))
+	fchmodat2-empty fchownat-empty setxattrat-empty removexattrat-empty file_setattr-empty
+	setflags fssetxattr)
+plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 13) + 4))
 
 # A profile without an allowlist that lets the program change metadata by
 # path too: the AT_EMPTY_PATH forms are then allowed by the table, and
@@ -127,6 +128,8 @@ for setup in "${setups[@]}"; do
 	chown "$LJ_UID:$LJ_UID" "$T/input"
 	jail "$setup" --ro "$T/input" -- "$F" fchmod "ro:$T/input"
 	is "$S fchmod on a read-only descriptor of a file it owns is refused" EPERM "$out"
+	jail "$setup" --ro "$T/input" -- "$F" setflags "ro:$T/input"
+	is "$S ...and so is FS_IOC_SETFLAGS (chattr)" EPERM "$out"
 	jail "$setup" -- "$F" fchmod "ro:$T/w/own"
 	is "$S control: ...but works on one in the writable work directory" ok "$out"
 	jail "$setup" -- "$F" clone-files

@@ -3,7 +3,9 @@
  * outright, run through the compiled filter. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/sched.h>
+#include <sys/ioctl.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -90,6 +92,11 @@ int main(void)
 		{ "clone", { CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD },
 		  SECCOMP_RET_ALLOW, 0 },
 		{ "clone", { SIGCHLD }, SECCOMP_RET_ALLOW, 0 },
+		{ "ioctl", { 2, FS_IOC_SETFLAGS, P }, NOTIFY, ANSWER_CHECK_FD },
+		{ "ioctl", { 2, FS_IOC_FSSETXATTR, P }, NOTIFY, ANSWER_CHECK_FD },
+		{ "ioctl", { 2, 0x100000000ULL | FS_IOC_SETFLAGS, P }, NOTIFY, ANSWER_CHECK_FD },
+		{ "ioctl", { 2, FS_IOC_GETFLAGS, P }, SECCOMP_RET_ALLOW, 0 },
+		{ "ioctl", { 2, TIOCSTI, P }, NOTIFY, ANSWER_ERRNO },
 	};
 	run_calls("allow = @file-metadata", &p, true, meta, N(meta));
 	policy_free(&p);
