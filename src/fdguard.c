@@ -54,8 +54,16 @@ const struct fdguard_call *fdguard_call_of(int nr)
 	return NULL;
 }
 
+bool fdguard_unappends(int nr, const unsigned long long *args)
+{
+	return nr == sysname_nr("fcntl") && (args[1] & 0xffffffffULL) == F_SETFL &&
+	       !(args[2] & O_APPEND);
+}
+
 bool fdguard_descriptor_form(int nr, const unsigned long long *args, bool by_path)
 {
+	if (fdguard_unappends(nr, args))
+		return true;
 	if (nr == sysname_nr("ioctl"))
 		return attribute_ioctl(args[1]);
 	const struct fdguard_call *g = fdguard_call_of(nr);
@@ -139,7 +147,8 @@ static bool is_inherited(const struct stat *st)
 
 /* ---- the check ----------------------------------------------------------------- */
 
-enum fd_verdict { FD_OK, FD_INHERITED, FD_NOT_WRITTEN, FD_NOT_REGULAR, FD_GONE, FD_UNSEEN };
+enum fd_verdict { FD_OK, FD_INHERITED, FD_NOT_WRITTEN, FD_NOT_REGULAR, FD_GONE, FD_UNSEEN,
+		  FD_APPENDING };
 
 static const char *const why_text[] = {
 	[FD_INHERITED] = "a file inherited from landjail's caller that the policy grants no "
@@ -147,6 +156,9 @@ static const char *const why_text[] = {
 	[FD_NOT_WRITTEN] = "opened read-only, and no writable rule covers the file",
 	[FD_NOT_REGULAR] = "not a regular file",
 	[FD_UNSEEN] = "a descriptor landjail cannot inspect (pidfd_getfd refused)",
+	[FD_APPENDING] = "it would stop appending to a file inherited from landjail's caller "
+			 "(the program could then overwrite it, and so could the caller's own "
+			 "writes)",
 };
 
 /* A copy of the caller's descriptor fd, taken from the calling thread's
@@ -172,11 +184,13 @@ static int copy_fd(const struct seccomp_notif *req, int listener, int fd)
 /* Does the policy grant write on the file behind copy?  Opened for
  * writing inside the sandbox, Landlock said yes at open; otherwise (a
  * read-only or O_PATH descriptor) a writable rule must cover it. */
-static enum fd_verdict judge(const struct policy *p, int copy, struct stat *st)
+static enum fd_verdict judge(const struct policy *p, int copy, struct stat *st, bool setfl)
 {
 	int fl = fcntl(copy, F_GETFL);
 	if (fstat(copy, st) < 0 || fl < 0)
 		return FD_UNSEEN;
+	if (setfl) /* any file, any mode: only O_APPEND of inherited ones matters */
+		return (fl & O_APPEND) && is_inherited(st) ? FD_APPENDING : FD_OK;
 	if (!S_ISREG(st->st_mode))
 		return FD_NOT_REGULAR;
 	if (is_inherited(st))
@@ -214,6 +228,8 @@ static long emulate(const struct policy *p, const struct seccomp_notif *req, int
 	long rc;
 	if (nr == sysname_nr("fchmod"))
 		rc = fchmod(copy, (mode_t)(a[1] & 07777));
+	else if (nr == sysname_nr("fcntl")) /* the flags are the open file's: ours too */
+		rc = fcntl(copy, F_SETFL, (int)a[2]);
 	else if (nr != sysname_nr("ftruncate") && nr != sysname_nr("fallocate"))
 		return 1;
 	else if ((nr == sysname_nr("ftruncate") ? a[1] : a[2] + a[3]) > fsize &&
@@ -255,12 +271,13 @@ static void refusal(const struct seccomp_notif *req, int copy, enum fd_verdict v
 	ssize_t n = copy >= 0 ? readlink(link, path, sizeof(path) - 1) : -1;
 	if (n > 0)
 		path[n] = '\0';
-	const char *sys = req->data.nr == sysname_nr("ioctl") ? "ioctl setting file attributes"
-			  : sysname_name(req->data.nr);
+	const char *sys = req->data.nr == sysname_nr("ioctl")   ? "ioctl setting file attributes"
+			  : req->data.nr == sysname_nr("fcntl") ? "fcntl(F_SETFL) without O_APPEND"
+								: sysname_name(req->data.nr);
 	if (threaded)
 		report(LOG_WARNING, "%s[%u] was denied: %s on descriptor %u (%s) from a "
 		       "multi-threaded process: landjail checks this call's descriptor only in a "
-		       "single-threaded one (or does fchmod, ftruncate and fallocate itself)",
+		       "single-threaded one (or does fchmod, ftruncate, fallocate and F_SETFL itself)",
 		       comm, req->pid, sys ? sys : "?", (unsigned)req->data.args[0], path);
 	else
 		report(LOG_WARNING, "%s[%u] was denied: %s on descriptor %u (%s): %s; "
@@ -288,8 +305,10 @@ void fdguard_handle(const struct seccomp_plan *plan, int listener,
 	int fd = (int)(req->data.args[0] & SECCOMP_LOW32);
 	int copy = copy_fd(req, listener, fd);
 	struct stat st;
-	enum fd_verdict v = copy == -EBADF ? FD_GONE : copy < 0 ? FD_UNSEEN
-						    : judge(plan->p, copy, &st);
+	bool setfl = fdguard_unappends(req->data.nr, (const unsigned long long *)req->data.args);
+	enum fd_verdict v = copy == -EBADF ? FD_GONE
+			    : copy < 0	   ? FD_UNSEEN
+					   : judge(plan->p, copy, &st, setfl);
 	if (v == FD_GONE) {
 		answer(listener, req, false, -EBADF);
 	} else if (v != FD_OK) {

@@ -53,6 +53,13 @@ extern const size_t fdguard_n_calls;
 extern const unsigned long fdguard_ioctls[];
 extern const size_t fdguard_n_ioctls;
 
+/* fcntl(F_SETFL) without O_APPEND: O_APPEND belongs to the open file,
+ * which an inherited descriptor shares with the application; clearing it
+ * would let the program overwrite the application's log from its start,
+ * and the application's own writes too.  Refused on an inherited file
+ * that is opened for appending and that no writable rule covers. */
+bool fdguard_unappends(int nr, const unsigned long long *args);
+
 /* The guarded call nr is, or NULL. */
 const struct fdguard_call *fdguard_call_of(int nr);
 

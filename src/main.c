@@ -272,7 +272,8 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 	if (!sp->notify)
 		diag_info("seccomp: no user notification: fchmod, ftruncate and the other calls "
 			  "that change a file through a descriptor are refused on every descriptor, "
-			  "as landjail cannot look behind one (fdguard)");
+			  "as landjail cannot look behind one; F_SETFL without O_APPEND only on 0-2, "
+			  "so a copy of the log under another number could stop appending (fdguard)");
 	return true;
 }
 

@@ -252,6 +252,31 @@ static void tmpfile_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
+/* fcntl(F_SETFL) without O_APPEND (fdguard_unappends): to the supervisor;
+ * without one, refused on 0-2, which may be the application's log (a
+ * copy under another number is then out of reach: -v says so). */
+static void fcntl_rules(struct build *b, int nr)
+{
+	static const uint64_t setfl[] = { F_SETFL };
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, setfl, 1, &none, 0);
+	struct scmp_arg_cmp c[3] = { eq32(1, F_SETFL),
+				     { .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = O_APPEND,
+				       .datum_b = O_APPEND } };
+	rule(b, SCMP_ACT_ALLOW, nr, 2, c);
+	c[1].datum_b = 0;
+	if (b->plan->notify) {
+		rule(b, SCMP_ACT_NOTIFY, nr, 2, c);
+		return;
+	}
+	static const uint64_t std[] = { 0, 1, 2 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 0, std, 3, c, 2);
+	for (size_t i = 0; i < ARRAY_SIZE(std); i++) {
+		c[2] = eq32(0, std[i]);
+		rule(b, SCMP_ACT_ERRNO(EPERM), nr, 3, c);
+	}
+}
+
 /* utimensat with a NULL path is futimens: checked like the other
  * descriptor forms.  By path it is always denied, unless a profile
  * allows it, and then its AT_EMPTY_PATH form is checked too. */
@@ -327,6 +352,7 @@ static const struct {
 	{ "fchownat", fdguard_rules },  { "fchmodat2", fdguard_rules },
 	{ "setxattrat", fdguard_rules }, { "removexattrat", fdguard_rules },
 	{ "file_setattr", fdguard_rules },
+	{ "fcntl", fcntl_rules },
 	{ "unlink", removal_rules },    { "unlinkat", removal_rules },
 	{ "rename", removal_rules },    { "renameat", removal_rules },
 	{ "renameat2", removal_rules }, { "open", tmpfile_rules },

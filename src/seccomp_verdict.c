@@ -175,8 +175,8 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 		plan->verdict[nr] = VERDICT_ARGS;
 	/* Metadata and size changes through a descriptor: the supervisor
 	 * checks the file behind it (fdguard.h); a refused call stays so. */
-	for (size_t i = 0; i < fdguard_n_calls; i++) {
-		nr = sysname_nr(fdguard_calls[i].name);
+	for (size_t i = 0; i <= fdguard_n_calls; i++) {
+		nr = sysname_nr(i < fdguard_n_calls ? fdguard_calls[i].name : "fcntl");
 		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
 			plan->verdict[nr] = VERDICT_ARGS;
 	}

@@ -25,7 +25,8 @@
  * OP: fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens
  * utimensat-empty fchmodat2-empty fchownat-empty setxattrat-empty
  * removexattrat-empty file_setattr-empty setflags (FS_IOC_SETFLAGS: nodump)
- * fssetxattr (FS_IOC_FSSETXATTR: nodump). */
+ * fssetxattr (FS_IOC_FSSETXATTR: nodump) unappend (F_SETFL without
+ * O_APPEND, then "X" written at offset 0) nonblock (F_SETFL O_NONBLOCK). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -99,6 +100,13 @@ static long op_on(const char *op, int fd)
 	}
 	if (strcmp(op, "removexattrat-empty") == 0)
 		return syscall(__NR_removexattrat, fd, "", AT_EMPTY_PATH, name);
+	if (strcmp(op, "unappend") == 0) {
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_APPEND) < 0)
+			return -1;
+		return pwrite(fd, "X", 1, 0) == 1 ? 0 : -1;
+	}
+	if (strcmp(op, "nonblock") == 0)
+		return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (strcmp(op, "setflags") == 0) {
 		int flags = 0;
 		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
@@ -129,6 +137,8 @@ static int target(const char *arg)
 		return (int)n;
 	if (strncmp(arg, "ro:", 3) == 0)
 		return open(arg + 3, O_RDONLY | O_CLOEXEC);
+	if (strncmp(arg, "append:", 7) == 0)
+		return open(arg + 7, O_WRONLY | O_APPEND | O_CLOEXEC);
 	return open(arg, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 }
 

@@ -24,8 +24,8 @@ setups+=("ns")
 
 OPS=(fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens utimensat-empty
 	fchmodat2-empty fchownat-empty setxattrat-empty removexattrat-empty file_setattr-empty
-	setflags fssetxattr)
-plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 13) + 4))
+	setflags fssetxattr unappend)
+plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 15) + 6))
 
 # A profile without an allowlist that lets the program change metadata by
 # path too: the AT_EMPTY_PATH forms are then allowed by the table, and
@@ -132,6 +132,10 @@ for setup in "${setups[@]}"; do
 	is "$S ...and so is FS_IOC_SETFLAGS (chattr)" EPERM "$out"
 	jail "$setup" -- "$F" fchmod "ro:$T/w/own"
 	is "$S control: ...but works on one in the writable work directory" ok "$out"
+	jail "$setup" -- "$F" -t unappend 3
+	is "$S clearing O_APPEND of the log from a second thread is refused" EPERM "$out"
+	jail "$setup" -- "$F" nonblock 1
+	is "$S control: O_NONBLOCK on its standard output (a pipe) works" ok "$out"
 	jail "$setup" -- "$F" clone-files
 	is "$S a new process sharing the descriptor table is refused" EPERM "$out"
 done
@@ -154,5 +158,9 @@ is "without user notification: fchmod on the log is refused" EPERM "$out"
 out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj -p "$T/meta.ini" --rox "$T/bin" --rw "$T/w" \
 	-- "$F" fchmod "$T/w/own" 2>&1)
 is "without user notification: ...and so on its own file (fail closed)" EPERM "$out"
+newlog
+out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj --rox "$T/bin" -- "$F" unappend 2 2>>"$log")
+is "without user notification: clearing O_APPEND of stderr (the log) is refused" EPERM "$out"
+like "...and the log keeps its first line" "^line 1 of the application log" "$(head -1 "$log")"
 
 done_testing

@@ -97,6 +97,10 @@ int main(void)
 		{ "ioctl", { 2, 0x100000000ULL | FS_IOC_SETFLAGS, P }, NOTIFY, ANSWER_CHECK_FD },
 		{ "ioctl", { 2, FS_IOC_GETFLAGS, P }, SECCOMP_RET_ALLOW, 0 },
 		{ "ioctl", { 2, TIOCSTI, P }, NOTIFY, ANSWER_ERRNO },
+		{ "fcntl", { 2, F_SETFL, O_NONBLOCK }, NOTIFY, ANSWER_CHECK_FD },
+		{ "fcntl", { 2, F_SETFL, O_APPEND | O_NONBLOCK }, SECCOMP_RET_ALLOW, 0 },
+		{ "fcntl", { 2, F_GETFL }, SECCOMP_RET_ALLOW, 0 },
+		{ "fcntl", { 2, F_SETFD, FD_CLOEXEC }, SECCOMP_RET_ALLOW, 0 },
 	};
 	run_calls("allow = @file-metadata", &p, true, meta, N(meta));
 	policy_free(&p);
@@ -115,6 +119,9 @@ int main(void)
 		{ "fchmod", { 2, 0777 }, ERRNO(EPERM), 0 },
 		{ "ftruncate", { 5, 0 }, ERRNO(EPERM), 0 },
 		{ "utimensat", { 5, 0, 0, 0 }, ERRNO(EPERM), 0 },
+		{ "fcntl", { 2, F_SETFL, 0 }, ERRNO(EPERM), 0 },
+		{ "fcntl", { 5, F_SETFL, 0 }, SECCOMP_RET_ALLOW, 0 },
+		{ "fcntl", { 2, F_SETFL, O_APPEND }, SECCOMP_RET_ALLOW, 0 },
 	};
 	run_calls("no user notification", &p, false, alone, N(alone));
 
