@@ -37,6 +37,7 @@ struct held {
 
 static struct {
 	bool on, over;
+	bool off; /* --best-effort dropped it */
 	unsigned long long bound, total;
 	struct origin at;
 	const char *program;
@@ -49,7 +50,7 @@ static struct {
 
 bool disklimit_enforced(const struct policy *p, bool notify)
 {
-	return p->limits.set[LIMIT_DISK] && p->isolate && notify;
+	return p->limits.set[LIMIT_DISK] && p->isolate && notify && !dl.off;
 }
 
 bool disklimit_removal(int nr)
@@ -60,43 +61,38 @@ bool disklimit_removal(int nr)
 	return false;
 }
 
-static char *where(const struct policy *p)
+/* Refuse (into el), or with --best-effort say that the bound does not
+ * hold, and drop it: no half measure. */
+static bool unenforceable(const struct policy *p, bool run, struct errlist *el,
+			  const char *why)
 {
 	const struct origin *at = &p->limits.at[LIMIT_DISK];
 	char v[32];
 	limit_format(v, sizeof(v), LIMIT_DISK, p->limits.value[LIMIT_DISK]);
-	return at->file && at->line ? xasprintf("%s:%u: disk = %s", at->file, at->line, v)
-				    : xasprintf("disk = %s", v);
-}
-
-/* Refuse, or with --best-effort warn that the bound does not hold. */
-static bool unenforceable(const struct policy *p, const char *why)
-{
-	char *w = where(p);
-	if (p->best_effort)
-		diag_loud("%s is NOT enforced: %s (--best-effort)", w, why);
-	else
-		diag_error("%s cannot be enforced: %s (--best-effort runs without it)", w, why);
-	free(w);
-	return p->best_effort;
-}
-
-bool disklimit_plan(const struct policy *p)
-{
-	if (!p->limits.set[LIMIT_DISK] || p->isolate)
-		return true;
-	return unenforceable(p, "it needs isolate in [filesystem]: in a writable directory "
-			     "that every call shares, landjail cannot tell this call's files "
-			     "from the others' (use base-converter-isolated)");
+	if (!p->best_effort) {
+		errlist_add(el, at->file ? at->file : "landjail", at->line,
+			    "disk = %s cannot be enforced: %s (--best-effort runs without it)", v,
+			    why);
+		return false;
+	}
+	if (run)
+		diag_loud("disk = %s is NOT enforced: %s (--best-effort)", v, why);
+	dl.off = true;
+	dl.on = false;
+	return true;
 }
 
 bool disklimit_without_notify(const struct policy *p)
 {
 	if (!dl.on)
 		return true;
-	dl.on = false; /* refused, or not enforced at all: no half measure */
-	return unenforceable(p, "there is no seccomp user notification here, which landjail "
-			     "needs to hold files before they are unlinked");
+	struct errlist el = { 0 };
+	bool ok = unenforceable(p, true, &el, "there is no seccomp user notification here, "
+				"which landjail needs to hold files before they are unlinked");
+	errlist_print(&el);
+	errlist_free(&el);
+	dl.on = false;
+	return ok;
 }
 
 static bool same_origin(struct origin a, struct origin b)
@@ -104,14 +100,15 @@ static bool same_origin(struct origin a, struct origin b)
 	return a.file == b.file && a.line == b.line;
 }
 
-/* Every writable rule must be the call's own (scratch, outputs) or no
- * file at all (/dev/null): a rule elsewhere is disk landjail cannot see. */
-static bool rules_measurable(const struct policy *p, const char *scratch)
+/* Every writable rule must be the call's own (scratch, outputs: isolate
+ * added them) or no file at all (/dev/null): a rule elsewhere is disk
+ * landjail cannot see. */
+static bool rules_measurable(const struct policy *p, bool run, struct errlist *el)
 {
 	for (size_t i = 0; i < p->n_fs; i++) {
 		const struct fs_rule *r = &p->fs[i];
 		struct stat st;
-		if (!fs_access_writes(r->access) || strcmp(r->path, scratch) == 0 ||
+		if (!fs_access_writes(r->access) ||
 		    (same_origin(r->at, p->isolate_at) && r->access == FS_RW) ||
 		    stat(r->path, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
@@ -120,11 +117,22 @@ static bool rules_measurable(const struct policy *p, const char *scratch)
 		char *why = xasprintf("%s = %s (%s) lets the program write where landjail does "
 				      "not measure", fs_access_name(r->access), r->path, from);
 		free(from);
-		bool ok = unenforceable(p, why);
+		bool ok = unenforceable(p, run, el, why);
 		free(why);
 		return ok;
 	}
 	return true;
+}
+
+bool disklimit_plan(const struct policy *p, bool run, struct errlist *el)
+{
+	if (!p->limits.set[LIMIT_DISK])
+		return true;
+	if (!p->isolate)
+		return unenforceable(p, run, el, "it needs isolate in [filesystem]: in a writable "
+				     "directory that every call shares, landjail cannot tell this "
+				     "call's files from the others' (use base-converter-isolated)");
+	return rules_measurable(p, run, el);
 }
 
 static size_t *slot_of(ino_t ino, dev_t dev, bool *found)
@@ -317,9 +325,7 @@ int disklimit_prepare(const struct policy *p, const char *scratch, const char *p
 		      char **msg)
 {
 	if (!p->limits.set[LIMIT_DISK] || !scratch)
-		return 0;
-	if (!rules_measurable(p, scratch))
-		return *msg = NULL, -EPERM;
+		return 0; /* what cannot be measured, the plan refuses (disklimit_plan) */
 	dl.bound = p->limits.value[LIMIT_DISK];
 	dl.at = p->limits.at[LIMIT_DISK];
 	dl.program = program;

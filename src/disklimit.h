@@ -40,9 +40,10 @@ bool disklimit_enforced(const struct policy *p, bool notify);
 /* Is nr a call that removes a name (unlink, rename...)? */
 bool disklimit_removal(int nr);
 
-/* Before the fork, for a policy without isolate: false (with a message)
- * when disk is set and cannot be enforced. */
-bool disklimit_plan(const struct policy *p);
+/* The plan (plan.c): false, with the refusal in el, when disk is set and
+ * cannot be measured (no isolate, a writable rule elsewhere); with
+ * --best-effort the bound is dropped, said loudly when run. */
+bool disklimit_plan(const struct policy *p, bool run, struct errlist *el);
 
 /* After callfiles_prepare: check the policy, start watching scratch and
  * the outputs.  0, or -errno with *msg. */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "profile.h"
+#include "profile_dirs.h"
 #include "report.h"
 
 /* What to tell the administrator about a program the confined program

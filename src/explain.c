@@ -17,13 +17,12 @@
 
 #include "command.h"
 #include "environ.h"
+#include "exitcode.h"
 #include "landlock.h"
 #include "netpolicy.h"
 #include "syscall_filter.h"
 #include "trace_decode.h"
 #include "trace_policy.h"
-
-enum { EXIT_LANDJAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
 struct explainer {
 	const struct policy *p;
@@ -89,10 +88,10 @@ static bool family_allowed(const struct policy *p, const struct trace_event *ev)
 {
 	bool inet = ev->family == AF_INET || ev->family == AF_INET6;
 	if (ev->family == AF_UNIX)
-		return net_unix_allowed(p);
-	if (net_mode(p) == NET_UNRESTRICTED)
+		return policy_net_unix_allowed(p);
+	if (policy_net_mode(p) == NET_UNRESTRICTED)
 		return true;
-	return inet && ev->type == SOCK_STREAM && net_mode(p) == NET_TCP;
+	return inet && ev->type == SOCK_STREAM && policy_net_mode(p) == NET_TCP;
 }
 
 static const char *family_word(int family)
@@ -132,7 +131,7 @@ static int explain_port(struct explainer *x, const struct trace_event *ev)
 {
 	bool bind = ev->kind == TE_BIND;
 	const struct net_policy *n = &x->p->net;
-	if ((ev->family != AF_INET && ev->family != AF_INET6) || net_mode(x->p) != NET_TCP ||
+	if ((ev->family != AF_INET && ev->family != AF_INET6) || policy_net_mode(x->p) != NET_TCP ||
 	    port_in(bind ? n->bind : n->connect, bind ? n->n_bind : n->n_connect, ev->port))
 		return 0;
 	const char *key = bind ? "tcp-bind" : "tcp-connect";

@@ -18,7 +18,9 @@
 #include "limit.h"
 #include "pathid.h"
 #include "report.h"
-#include "syscall_filter.h"
+#include "syscall_names.h"
+
+#define LOW32 0xffffffffULL
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -41,7 +43,7 @@ const size_t fdguard_n_ioctls = ARRAY_SIZE(fdguard_ioctls);
 static bool attribute_ioctl(unsigned long long cmd)
 {
 	for (size_t i = 0; i < fdguard_n_ioctls; i++)
-		if ((cmd & 0xffffffffULL) == fdguard_ioctls[i])
+		if ((cmd & LOW32) == fdguard_ioctls[i])
 			return true;
 	return false;
 }
@@ -56,7 +58,7 @@ const struct fdguard_call *fdguard_call_of(int nr)
 
 bool fdguard_unappends(int nr, const unsigned long long *args)
 {
-	return nr == sysname_nr("fcntl") && (args[1] & 0xffffffffULL) == F_SETFL &&
+	return nr == sysname_nr("fcntl") && (args[1] & LOW32) == F_SETFL &&
 	       !(args[2] & O_APPEND);
 }
 
@@ -297,18 +299,17 @@ static void answer(int listener, const struct seccomp_notif *req, bool go_on, lo
 	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-void fdguard_handle(const struct seccomp_plan *plan, int listener,
-		    const struct seccomp_notif *req)
+void fdguard_handle(const struct policy *p, int listener, const struct seccomp_notif *req)
 {
 	if (!inherited.known)
-		learn_inherited(plan->p);
-	int fd = (int)(req->data.args[0] & SECCOMP_LOW32);
+		learn_inherited(p);
+	int fd = (int)(req->data.args[0] & LOW32);
 	int copy = copy_fd(req, listener, fd);
 	struct stat st;
 	bool setfl = fdguard_unappends(req->data.nr, (const unsigned long long *)req->data.args);
 	enum fd_verdict v = copy == -EBADF ? FD_GONE
 			    : copy < 0	   ? FD_UNSEEN
-					   : judge(plan->p, copy, &st, setfl);
+					   : judge(p, copy, &st, setfl);
 	if (v == FD_GONE) {
 		answer(listener, req, false, -EBADF);
 	} else if (v != FD_OK) {
@@ -317,7 +318,7 @@ void fdguard_handle(const struct seccomp_plan *plan, int listener,
 	} else if (single_threaded((pid_t)req->pid)) {
 		answer(listener, req, true, 0);
 	} else {
-		long rc = emulate(plan->p, req, copy);
+		long rc = emulate(p, req, copy);
 		if (rc == 1)
 			refusal(req, copy, v, true);
 		answer(listener, req, false, rc == 1 ? -EPERM : rc);

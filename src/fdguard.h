@@ -32,8 +32,6 @@
 
 #include "policy.h"
 
-struct seccomp_plan;
-
 /* One guarded call: the descriptor argument, and for the *at calls the
  * flags argument whose AT_EMPTY_PATH makes it act on that descriptor
  * (-1: the call always does); utimensat also does with a NULL path. */
@@ -72,8 +70,8 @@ bool fdguard_descriptor_form(int nr, const unsigned long long *args, bool by_pat
 /* The supervisor: the descriptors the program inherits besides 0-2. */
 void fdguard_inherited(const int *keep, size_t n);
 
-/* Answer one notification for a descriptor form (seccomp_notify.c). */
-void fdguard_handle(const struct seccomp_plan *plan, int listener,
-		    const struct seccomp_notif *req);
+/* Answer one notification for a descriptor form (seccomp_notify.c),
+ * under policy p. */
+void fdguard_handle(const struct policy *p, int listener, const struct seccomp_notif *req);
 
 #endif

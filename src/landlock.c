@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi.h"
 #include "compat.h"
 #include "config.h"
 #include "netpolicy.h"
@@ -44,17 +45,17 @@ static const struct {
 	const char *adds;
 	const char *without;
 } abi_steps[] = {
-	{ 1, "filesystem access control", "no filesystem confinement at all" },
-	{ 2, "rename and link across directories (refer)",
+	{ ABI_FS, "filesystem access control", "no filesystem confinement at all" },
+	{ ABI_REFER, "rename and link across directories (refer)",
 	  "files can never be moved or linked between directories" },
-	{ 3, "truncate", "truncate() of read-only files is not stopped by Landlock" },
-	{ 4, "TCP bind and connect by port", "no Landlock network rules" },
-	{ 5, "ioctl on device files", "ioctl on opened devices is not restricted" },
-	{ 6, "scoping of abstract unix sockets and signals",
+	{ ABI_TRUNCATE, "truncate", "truncate() of read-only files is not stopped by Landlock" },
+	{ ABI_NET_TCP, "TCP bind and connect by port", "no Landlock network rules" },
+	{ ABI_IOCTL_DEV, "ioctl on device files", "ioctl on opened devices is not restricted" },
+	{ ABI_SCOPE, "scoping of abstract unix sockets and signals",
 	  "abstract unix sockets and signals reach processes outside" },
-	{ 7, "audit logging flags", "denials cannot be tuned for the audit log" },
-	{ 8, "restricting every thread at once", "only the calling thread is restricted" },
-	{ 9, "connecting to pathname unix sockets", "pathname unix sockets are not governed" },
+	{ ABI_AUDIT, "audit logging flags", "denials cannot be tuned for the audit log" },
+	{ ABI_TSYNC, "restricting every thread at once", "only the calling thread is restricted" },
+	{ ABI_UNIX_PATH, "connecting to pathname unix sockets", "pathname unix sockets are not governed" },
 };
 
 #define RO (FS(READ_FILE) | FS(READ_DIR))
@@ -150,9 +151,9 @@ void landlock_describe(FILE *out, int abi)
 
 static size_t ruleset_attr_size(int abi)
 {
-	if (abi >= 6)
+	if (abi >= ABI_SCOPE)
 		return sizeof(struct lj_ruleset_attr);
-	if (abi >= 4)
+	if (abi >= ABI_NET_TCP)
 		return offsetof(struct lj_ruleset_attr, scoped);
 	return offsetof(struct lj_ruleset_attr, handled_access_net);
 }

@@ -13,9 +13,9 @@
 
 #include "command.h"
 #include "environ.h"
+#include "exitcode.h"
 #include "profile.h"
 
-enum { EXIT_LANDJAIL = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
 void port_add(unsigned **v, size_t *n, size_t *cap, unsigned port)
 {

@@ -85,6 +85,16 @@ extern const char *const learn_package_roots[]; /* sorted, canonical */
 extern const char *const learn_unsafe_groups[]; /* never granted whole */
 extern const char *const learn_common_groups[]; /* granted from three calls */
 
+/* Between learn_profile.c and learn_calls.c: a note for the profile's
+ * comments (said as a warning too when warn), the name of run i, and
+ * whether s is one of the n first words of list. */
+void learn_note(struct learned *l, char *owned, bool warn);
+const char *learn_run_label(int run);
+bool learn_in_list(const char *const *list, size_t n, const char *s);
+/* Grow l's [syscalls] allow lines by one run's calls (learn_calls.c). */
+void learn_grow_calls(struct learned *l, const struct learn_obs *o, const struct policy *base,
+		      int run);
+
 /* A port list with no duplicates, in order. */
 void port_add(unsigned **v, size_t *n, size_t *cap, unsigned port);
 

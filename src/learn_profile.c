@@ -12,8 +12,6 @@
 #include <string.h>
 
 #include "netpolicy.h"
-#include "syscall_groups.h"
-#include "trace_decode.h"
 #include "trace_policy.h"
 #include "words.h"
 
@@ -33,22 +31,7 @@ static const char *const shared_dirs[] = { "/tmp", "/var/tmp", "/dev/shm", "/run
 static const char *const shells[] = { "/usr/bin/dash", "/usr/bin/bash", "/usr/bin/sh",
 				      "/usr/bin/zsh", "/usr/bin/ksh93", "/usr/bin/busybox" };
 
-/* Groups learn never grants whole: each is always denied unless a profile
- * names it (DESIGN.md §6), or is too broad to stand for what was seen. */
-const char *const learn_unsafe_groups[] = {
-	"@clock", "@debug", "@file-metadata", "@file-system", "@io-uring", "@keyring",
-	"@module", "@mount", "@namespace", "@raw-io", "@reboot", "@sandbox", "@setuid",
-	"@swap", "@system-service", NULL,
-};
-/* Calls landjail denies unless allowed by name: granted with a warning. */
-static const char *const unsafe_calls[] = {
-	"bpf", "chmod", "chown", "fchmodat", "fchownat", "futimesat", "lchown", "perf_event_open",
-	"process_vm_readv", "process_vm_writev", "ptrace", "setxattr", "lsetxattr", "userfaultfd",
-	"utime", "utimensat", "utimes", "io_uring_setup", "io_uring_enter", "unshare", "setns",
-	"mount", "keyctl", "add_key", "request_key",
-};
-
-static bool in_list(const char *const *list, size_t n, const char *s)
+bool learn_in_list(const char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n && list[i]; i++)
 		if (strcmp(list[i], s) == 0)
@@ -70,7 +53,7 @@ void learned_free(struct learned *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static void note(struct learned *l, char *owned, bool warn)
+void learn_note(struct learned *l, char *owned, bool warn)
 {
 	if (warn)
 		diag_warn("%s", strncmp(owned, "warning: ", 9) ? owned : owned + 9);
@@ -172,7 +155,7 @@ static char *forbidden_by(const struct policy *base, const char *grant)
 	return NULL;
 }
 
-static const char *run_label(int run)
+const char *learn_run_label(int run)
 {
 	static char buf[32];
 	snprintf(buf, sizeof(buf), "run %d", run + 1);
@@ -194,8 +177,8 @@ static void grow_files(struct learned *l, const struct learn_obs *o, const struc
 		enum fs_access a = propose(f, path);
 		char *why = fs_access_writes(a) ? forbidden_by(base, path) : NULL;
 		if (why) {
-			note(l, xasprintf("not granted: %s = %s (%s needed to %s %s): %s",
-					  fs_access_name(a), path, run_label(run),
+			learn_note(l, xasprintf("not granted: %s = %s (%s needed to %s %s): %s",
+					  fs_access_name(a), path, learn_run_label(run),
 					  rights_words(f->rights), f->path, why), true);
 			free(why);
 			continue;
@@ -206,14 +189,14 @@ static void grow_files(struct learned *l, const struct learn_obs *o, const struc
 		if (home && *home && strcmp(home, "/") && path_covers(path, home))
 			shared = true;
 		if (shared && (fs_access_writes(a) || (home && path_covers(path, home))))
-			note(l, xasprintf("warning: %s = %s grants a directory other programs "
+			learn_note(l, xasprintf("warning: %s = %s grants a directory other programs "
 					  "share (%s: %s %s); narrow it if you can",
-					  fs_access_name(a), path, run_label(run),
+					  fs_access_name(a), path, learn_run_label(run),
 					  rights_words(f->rights), f->path), true);
-		if (a == FS_ROX && in_list(shells, ARRAY_SIZE(shells), path))
-			note(l, xasprintf("warning: rox = %s grants a shell (%s); with a shell, "
+		if (a == FS_ROX && learn_in_list(shells, ARRAY_SIZE(shells), path))
+			learn_note(l, xasprintf("warning: rox = %s grants a shell (%s); with a shell, "
 					  "a hostile input that reaches it runs commands", path,
-					  run_label(run)), true);
+					  learn_run_label(run)), true);
 		grant_add(l, path, a, 1ULL << run);
 	}
 	grant_set_free(&gs);
@@ -271,142 +254,6 @@ static void normalize_grants(struct learned *l)
 	qsort(l->g, l->n_g, sizeof(*l->g), grant_order);
 }
 
-/* ---- system calls ---------------------------------------------------------------- */
-
-/* Every call name that word (a call or an @group) stands for. */
-static void expand(const char *word, struct strv *out, int depth)
-{
-	if (word[0] != '@') {
-		if (!strv_contains(out, word))
-			strv_push(out, xstrdup(word));
-		return;
-	}
-	const struct syscall_group *g = syscall_group_find(word);
-	if (!g || depth > 8)
-		return;
-	char *copy = xstrdup(g->members), *save = NULL;
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		expand(w, out, depth + 1);
-	free(copy);
-}
-
-static void observed_calls(const struct learn_obs *o, struct strv *seen)
-{
-	for (int nr = 0; nr < LEARN_MAX_CALLS; nr++) {
-		if (!o->calls[nr])
-			continue;
-		const char *name = trace_syscall_name(nr);
-		/* The filter answers clone3 with ENOSYS so that libc falls back
-		 * to clone, whose flags it can check. */
-		if (strcmp(name, "clone3") == 0)
-			name = "clone";
-		if (strncmp(name, "syscall-", 8) && !strv_contains(seen, name))
-			strv_push(seen, xstrdup(name));
-	}
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* What nearly every program uses: these groups fit as soon as three of
- * their calls are still to be granted, so that a profile reads as the
- * groups plus what is particular to its program. */
-const char *const learn_common_groups[] = { "@basic-io", "@default", "@file-read", "@signal",
-					    NULL };
-
-/* A group fits when the run used at least half of it, and two or more of
- * the calls still to be granted (a common group: three). */
-static bool group_fits(const struct syscall_group *g, const struct strv *seen,
-		       const struct strv *todo)
-{
-	struct strv members = { 0 };
-	expand(g->name, &members, 0);
-	size_t used = 0, wanted = 0;
-	for (size_t i = 0; i < members.n; i++) {
-		used += strv_contains(seen, members.v[i]);
-		wanted += strv_contains(todo, members.v[i]);
-	}
-	bool common = in_list(learn_common_groups, ARRAY_SIZE(learn_common_groups), g->name);
-	bool fits = common ? wanted >= 3 : wanted >= 2 && used * 2 >= members.n;
-	strv_free(&members);
-	return fits;
-}
-
-static void strv_remove_all(struct strv *from, const struct strv *what)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < from->n; i++) {
-		if (strv_contains(what, from->v[i]))
-			free(from->v[i]);
-		else
-			from->v[k++] = from->v[i];
-	}
-	from->n = k;
-	if (from->v)
-		from->v[k] = NULL;
-}
-
-/* A call the base denies by name stays denied (a deny line wins over
- * any allow): say so instead of writing an allow line that cannot work. */
-static void drop_denied(struct learned *l, struct strv *todo, const struct policy *base, int run)
-{
-	for (size_t i = 0; i < base->sys.n_rules; i++) {
-		const struct sys_rule *r = &base->sys.rules[i];
-		struct strv names = { 0 };
-		if (!r->allow)
-			expand(r->name, &names, 0);
-		for (size_t j = 0; j < names.n; j++)
-			if (strv_contains(todo, names.v[j]))
-				note(l, xasprintf("not granted: allow = %s (%s called it): %s:%u denies "
-						  "it", names.v[j], run_label(run), r->at.file,
-						  r->at.line), true);
-		strv_remove_all(todo, &names);
-		strv_free(&names);
-	}
-}
-
-static void grow_calls(struct learned *l, const struct learn_obs *o, const struct policy *base,
-		       int run)
-{
-	struct strv seen = { 0 }, have = { 0 }, todo = { 0 };
-	observed_calls(o, &seen);
-	for (size_t i = 0; i < base->sys.n_rules; i++)
-		if (base->sys.rules[i].allow)
-			expand(base->sys.rules[i].name, &have, 0);
-	for (size_t i = 0; i < l->allow.n; i++)
-		expand(l->allow.v[i], &have, 0);
-	for (size_t i = 0; i < seen.n; i++)
-		if (!strv_contains(&have, seen.v[i]))
-			strv_push(&todo, xstrdup(seen.v[i]));
-	drop_denied(l, &todo, base, run);
-	for (size_t i = 0; i < syscall_groups_count && todo.n; i++) {
-		const struct syscall_group *g = &syscall_groups[i];
-		if (in_list(learn_unsafe_groups, ARRAY_SIZE(learn_unsafe_groups), g->name) ||
-		    !group_fits(g, &seen, &todo))
-			continue;
-		struct strv members = { 0 };
-		expand(g->name, &members, 0);
-		strv_remove_all(&todo, &members);
-		strv_free(&members);
-		strv_push(&l->allow, xstrdup(g->name));
-	}
-	if (todo.n)
-		qsort(todo.v, todo.n, sizeof(*todo.v), cmp_str);
-	for (size_t i = 0; i < todo.n; i++) {
-		if (in_list(unsafe_calls, ARRAY_SIZE(unsafe_calls), todo.v[i]))
-			note(l, xasprintf("warning: allow = %s: landjail denies it unless a "
-					  "profile names it, and %s called it", todo.v[i],
-					  run_label(run)), true);
-		strv_push(&l->allow, xstrdup(todo.v[i]));
-	}
-	l->fork |= o->fork;
-	strv_free(&seen);
-	strv_free(&have);
-	strv_free(&todo);
-}
-
 /* ---- network and limits ---------------------------------------------------------- */
 
 static void grow_net(struct learned *l, const struct learn_obs *o, const struct policy *base,
@@ -414,20 +261,20 @@ static void grow_net(struct learned *l, const struct learn_obs *o, const struct 
 {
 	int mode = o->other_family >= 0 ? NET_UNRESTRICTED : o->inet_stream ? NET_TCP : NET_NONE;
 	if (o->other_family >= 0)
-		note(l, xasprintf("warning: mode = unrestricted: %s used a socket of family "
-				  "%d, which mode tcp does not allow", run_label(run),
+		learn_note(l, xasprintf("warning: mode = unrestricted: %s used a socket of family "
+				  "%d, which mode tcp does not allow", learn_run_label(run),
 				  o->other_family), true);
 	if (mode > NET_NONE && base->net.mode == NET_NONE && base->net.mode_at.file)
-		note(l, xasprintf("warning: the base (%s:%u) says mode = none; %s used the "
+		learn_note(l, xasprintf("warning: the base (%s:%u) says mode = none; %s used the "
 				  "network", base->net.mode_at.file, base->net.mode_at.line,
-				  run_label(run)), true);
+				  learn_run_label(run)), true);
 	if (mode > l->net_mode)
 		l->net_mode = mode;
 	if (o->unix_used) {
 		char *paths = strv_join(&o->unix_paths, " ");
 		l->unix_allow = true;
-		note(l, xasprintf("warning: unix = allow: %s used a unix socket%s%s; Landlock "
-				  "does not confine connecting to one", run_label(run),
+		learn_note(l, xasprintf("warning: unix = allow: %s used a unix socket%s%s; Landlock "
+				  "does not confine connecting to one", learn_run_label(run),
 				  *paths ? " at " : "", paths), true);
 		free(paths);
 	}
@@ -504,7 +351,7 @@ void learned_grow(struct learned *l, const struct learn_obs *obs, const struct p
 		run = LEARN_MAX_RUNS - 1;
 	grow_files(l, obs, base, run);
 	normalize_grants(l);
-	grow_calls(l, obs, base, run);
+	learn_grow_calls(l, obs, base, run);
 	grow_net(l, obs, base, run);
 	grow_limits(l, &obs->stats);
 }

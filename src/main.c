@@ -17,43 +17,24 @@
 #include "command.h"
 #include "config.h"
 #include "doctor.h"
+#include "exitcode.h"
 #include "environ.h"
 #include "explain.h"
 #include "learn.h"
+#include "namedfiles.h"
 #include "filter_cache.h"
 #include "hostenv.h"
 #include "landlock.h"
 #include "ns.h"
-#include "netpolicy.h"
-#include "limit.h"
+#include "plan.h"
 #include "policy.h"
 #include "profile.h"
+#include "section.h"
 #include "report.h"
 #include "syscall_filter.h"
 #include "status.h"
 #include "supervise.h"
 #include "wrappers.h"
-
-enum {
-	EXIT_LANDJAIL = 125,
-	EXIT_CANNOT_EXEC = 126,
-	EXIT_NOT_FOUND = 127,
-};
-
-/* Before ABI 3, Landlock does not stop truncate() of a read-only file:
- * the seccomp filter then refuses truncate() outright (EACCES). */
-#define LANDLOCK_ABI_FULL_FS 3
-/* The first ABI that restricts ioctl on device files. */
-#define LANDLOCK_ABI_IOCTL_DEV 5
-
-static bool policy_grants_devices(const struct policy *p)
-{
-	for (size_t i = 0; i < p->n_fs; i++)
-		if (!p->fs[i].missing && strncmp(p->fs[i].path, "/dev", 4) == 0 &&
-		    (p->fs[i].path[4] == '/' || p->fs[i].path[4] == '\0'))
-			return true;
-	return false;
-}
 
 static void load_policy(const struct cli *c, struct policy *p, struct errlist *el)
 {
@@ -70,7 +51,7 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 	if (c->net) {
 		char *label = xasprintf("--net %s", c->net);
 		struct origin at = { .file = policy_label(p, label), .line = 0 };
-		if (!netpolicy_set_mode(p, c->net, at, &err))
+		if (!section_network_mode(p, c->net, at, &err))
 			errlist_add(el, at.file, 0, "%s", err);
 		free(label);
 	}
@@ -79,7 +60,7 @@ static void load_policy(const struct cli *c, struct policy *p, struct errlist *e
 		for (size_t i = 0; i < ports->n; i++) {
 			char *label = xasprintf("--tcp-%s %s", bind ? "bind" : "connect", ports->v[i]);
 			struct origin at = { .file = policy_label(p, label), .line = 0 };
-			if (!netpolicy_add_ports(p, bind, ports->v[i], at, &err))
+			if (!section_network_ports(p, bind, ports->v[i], at, &err))
 				errlist_add(el, at.file, 0, "%s", err);
 			free(label);
 			free(err);
@@ -101,96 +82,6 @@ static void configure_reports(const struct cli *c, const struct policy *p)
 	if (wanted && !report_syslog_available())
 		diag_info("syslog: there is no /dev/log here: violations are reported on "
 			  "standard error only");
-}
-
-static void print_kernel_note(FILE *out)
-{
-	int abi = landlock_abi();
-	const char *why;
-	if (abi < 0 && ns_probe(&why) == 0)
-		fprintf(out, "; on this kernel: no Landlock: the namespace backend enforces "
-			"the above (see landjail(1) for how it differs)\n");
-	else if (abi < 0)
-		fprintf(out, "; on this kernel: no Landlock (%s) and no user namespaces (%s): "
-			"landjail refuses to run this policy without --best-effort\n",
-			landlock_unavailable_hint(abi), why);
-	else if (abi < LANDLOCK_ABI_FULL_FS)
-		fprintf(out, "; on this kernel: Landlock ABI %d cannot stop truncate(): "
-			"seccomp refuses every truncate() (EACCES; ftruncate() still works)\n", abi);
-	else
-		fprintf(out, "; on this kernel: Landlock ABI %d enforces all of the above\n", abi);
-}
-
-/* Decide whether to go on without (part of) Landlock.  Returns the ABI to
- * use (0: none), or -1 when landjail must refuse. */
-static int landlock_plan(const struct policy *p, const char *program)
-{
-	int abi = landlock_abi();
-	if (abi < 0) {
-		if (!p->best_effort) {
-			diag_error("cannot confine %s: %s; refusing to run it unconfined "
-				   "(--best-effort runs it anyway)", program,
-				   landlock_unavailable_hint(abi));
-			return -1;
-		}
-		diag_loud("Landlock is unavailable (%s): running %s WITHOUT filesystem "
-			  "confinement because of --best-effort", landlock_unavailable_hint(abi),
-			  program);
-		return 0;
-	}
-	if (abi < LANDLOCK_ABI_FULL_FS)
-		diag_info("Landlock ABI %d cannot stop truncate(): seccomp refuses every "
-			  "truncate() call of %s (ftruncate() on a writable descriptor works)",
-			  abi, program);
-	if (abi < LANDLOCK_ABI_IOCTL_DEV && policy_grants_devices(p))
-		diag_warn("Landlock ABI %d cannot restrict ioctl on device files: %s may "
-			  "issue any ioctl on the devices it opens (ABI 5, Linux 6.10, can)",
-			  abi, program);
-	return abi;
-}
-
-/* Which backend confines this run: Landlock when asked for or, with auto,
- * when the kernel has it; otherwise the namespace backend when this caller
- * may create a user namespace.  With neither, refuse, naming both causes
- * and what an administrator can do -- or, with --best-effort, run without
- * filesystem confinement after a loud warning.  Returns the backend, or
- * BACKEND_AUTO for "none" (best effort), or -1 to refuse. */
-static int backend_plan(const struct cli *c, const struct policy *p, const char *program)
-{
-	int abi = landlock_abi();
-	if (c->backend == BACKEND_LANDLOCK || (c->backend == BACKEND_AUTO && abi >= 0))
-		return BACKEND_LANDLOCK;
-	const char *why;
-	if (ns_probe(&why) == 0)
-		return BACKEND_NAMESPACES;
-	char *cause = c->backend == BACKEND_NAMESPACES
-			      ? xasprintf("user namespaces: %s", why)
-			      : xasprintf("no Landlock: %s; and no user namespaces for the "
-					  "fallback: %s", landlock_unavailable_hint(abi), why);
-	if (!p->best_effort) {
-		diag_error("cannot confine %s: %s; refusing to run it unconfined "
-			   "(--best-effort runs it anyway)", program, cause);
-		free(cause);
-		return -1;
-	}
-	diag_loud("%s: running %s WITHOUT filesystem confinement because of --best-effort",
-		  cause, program);
-	free(cause);
-	return BACKEND_AUTO;
-}
-
-/* Before any work: refuse where the host's own seccomp filter answers a
- * call landjail needs with an error (a kill, it cannot survive). */
-static bool host_allows(const struct policy *p)
-{
-	char *msg = NULL;
-	int abi = landlock_abi();
-	if (host_probe(abi < 0 && !p->best_effort ? abi : 0, &msg) < 0) {
-		diag_error("%s", msg);
-		free(msg);
-		return false;
-	}
-	return true;
 }
 
 static int resolve_program(const struct policy *p, const char *name,
@@ -231,19 +122,6 @@ static bool prepare_landlock(const struct policy *p, struct sandbox *sb)
 		return false;
 	}
 	diag_info("backend: landlock: Landlock ABI %d: %zu path rules", sb->landlock_abi, p->n_fs);
-	return true;
-}
-
-/* The filter cache is trusted only because no sandbox can write it:
- * refuse a policy that would let the program do so (filter_cache.h). */
-static bool admit_filter_cache(const struct policy *p, int backend)
-{
-	char *msg = NULL;
-	if (filter_cache_admit(p, backend != BACKEND_AUTO, &msg) < 0) {
-		diag_error("%s", msg);
-		free(msg);
-		return false;
-	}
 	return true;
 }
 
@@ -310,22 +188,22 @@ static int run(const struct cli *c, struct policy *p)
 		goto out;
 	sb.path = path;
 	status = EXIT_LANDJAIL;
-	if (!limits_plan(p) || !host_allows(p))
+	struct plan plan;
+	struct plan_request rq = { .backend = c->backend, .program = path, .run = true };
+	struct errlist el = { 0 };
+	bool planned = plan_make(p, &rq, &plan, &el);
+	errlist_print(&el);
+	errlist_free(&el);
+	if (!planned)
 		goto out;
-	int backend = backend_plan(c, p, path);
-	if (backend < 0)
-		goto out;
-	if (backend == BACKEND_NAMESPACES) {
+	if (plan.backend == BACKEND_NAMESPACES) {
 		ns_plan_build(&ns, p);
 		sb.ns = &ns;
 		diag_info("backend: namespaces: %zu bind mounts, %s network", ns.n,
 			  ns.share_net ? "the caller's" : "no");
 	}
-	sb.landlock_abi = backend == BACKEND_LANDLOCK ? landlock_plan(p, path) : 0;
-	if (sb.landlock_abi < 0 || (sb.landlock_abi > 0 && !prepare_landlock(p, &sb)))
-		goto out;
-	if (!netpolicy_plan(p, sb.landlock_abi, path) || !admit_filter_cache(p, backend) ||
-	    !prepare_seccomp(p, &sb))
+	sb.landlock_abi = plan.abi;
+	if ((sb.landlock_abi > 0 && !prepare_landlock(p, &sb)) || !prepare_seccomp(p, &sb))
 		goto out;
 	/* The ruleset holds the rules now, but the descriptor of every path
 	 * stays open: the supervisor's exec reports (exec_report.c) check a
@@ -358,7 +236,7 @@ static int explain_and_run(const struct cli *c, struct policy *p)
 /* run(), with the call's own files and scratch directory when the policy
  * isolates calls in the work directory (callfiles.h).  Their rules lie
  * beneath the isolated directory, which the forbid check has passed. */
-static int run_call(const struct cli *c, struct policy *p)
+static int run_isolated(const struct cli *c, struct policy *p)
 {
 	if (!p->isolate)
 		return explain_and_run(c, p);
@@ -384,6 +262,26 @@ static int run_call(const struct cli *c, struct policy *p)
 		status = 128 + SIGKILL;
 	disklimit_end();
 	callfiles_cleanup(&cf, status != 0);
+	return status;
+}
+
+/* The call, and with named-files = regular (namedfiles.h) the check that
+ * what the application reads back is still a file: a link left in its
+ * place fails the call, whatever the program's own status. */
+static int run_call(const struct cli *c, struct policy *p)
+{
+	if (!p->named_regular)
+		return run_isolated(c, p);
+	struct namedfiles nf;
+	namedfiles_record(&nf, c->command);
+	int status = run_isolated(c, p);
+	char *msg = NULL;
+	if (namedfiles_check(&nf, &msg) < 0) {
+		diag_error("%s", msg);
+		free(msg);
+		status = EXIT_LANDJAIL;
+	}
+	namedfiles_free(&nf);
 	return status;
 }
 
@@ -418,6 +316,22 @@ static int sync_wrappers(const struct cli *c)
 	return rc < 0 ? EXIT_LANDJAIL : 0;
 }
 
+/* --check: the effective policy, what this kernel makes of it, and
+ * whatever a run would refuse (the same plan, the same words). */
+static int check_policy(const struct cli *c, const struct policy *p)
+{
+	struct plan plan;
+	struct plan_request rq = { .backend = c->backend, .program = "the command" };
+	struct errlist el = { 0 };
+	policy_print_ini(stdout, p);
+	plan_print_kernel_note(stdout);
+	fflush(stdout);
+	bool ok = plan_make(p, &rq, &plan, &el);
+	errlist_print(&el);
+	errlist_free(&el);
+	return ok ? 0 : EXIT_LANDJAIL;
+}
+
 static int run_policy(const struct cli *c)
 {
 	struct policy p;
@@ -433,8 +347,7 @@ static int run_policy(const struct cli *c)
 			   el.n == 1 ? "" : "s");
 		status = EXIT_LANDJAIL;
 	} else if (c->check) {
-		policy_print_ini(stdout, &p);
-		print_kernel_note(stdout);
+		status = check_policy(c, &p);
 	} else if (c->dump_seccomp) {
 		char *msg = NULL;
 		int abi = landlock_abi();

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -75,12 +76,14 @@ static int map_self(uid_t uid, gid_t gid, const char **stage)
 	return write_text_file("/proc/self/gid_map", map);
 }
 
-enum probe_stage { AT_FORK, AT_UNSHARE, AT_MAP };
+enum probe_stage { AT_FORK, AT_DROP, AT_UNSHARE, AT_MAP };
 
 static const char *probe_cause(enum probe_stage stage, int err)
 {
 	if (stage == AT_FORK)
 		return "the user-namespace probe could not start a process";
+	if (stage == AT_DROP)
+		return "the user-namespace probe could not become nobody";
 	if (stage == AT_MAP)
 		return sysctl_first("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == '1'
 			       ? "AppArmor restricts unprivileged user namespaces (writing uid_map "
@@ -110,14 +113,42 @@ static const char *probe_cause(enum probe_stage stage, int err)
 	}
 }
 
-int ns_probe(const char **why)
+/* In the probe's child: as nobody when asked and root (root may always
+ * create a user namespace, --status asks what an unprivileged caller
+ * can).  Dropping from root makes the process non-dumpable, which would
+ * make its own /proc/self/uid_map unwritable: an unprivileged caller is
+ * dumpable. */
+static int probe_drop_root(void)
 {
-	static int cached = 1;
-	static const char *cached_why;
-	if (cached <= 0) {
-		*why = cached_why;
-		return cached;
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	    setresuid(65534, 65534, 65534) < 0 || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static void probe_child(int fd, bool as_nobody)
+{
+	const char *stage;
+	int r[2] = { AT_DROP, 0 };
+	if (as_nobody && geteuid() == 0)
+		r[1] = probe_drop_root();
+	if (!r[1]) {
+		r[0] = AT_UNSHARE;
+		if (geteuid() == 0) {
+			if (unshare(CLONE_NEWNS) < 0)
+				r[1] = -errno;
+		} else if (unshare(CLONE_NEWUSER) < 0)
+			r[1] = -errno;
+		else if ((r[1] = map_self(geteuid(), getegid(), &stage)) < 0)
+			r[0] = AT_MAP;
 	}
+	ssize_t w = write(fd, r, sizeof(r));
+	_exit(w == (ssize_t)sizeof(r) ? 0 : 1);
+}
+
+/* The one user-namespace probe: a child tries what the backend will. */
+static int probe(bool as_nobody, const char **why)
+{
 	int pipefd[2];
 	int report[2] = { AT_FORK, -EAGAIN };
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -128,17 +159,7 @@ int ns_probe(const char **why)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		const char *stage;
-		int r[2] = { AT_UNSHARE, 0 };
-		if (geteuid() == 0) {
-			if (unshare(CLONE_NEWNS) < 0)
-				r[1] = -errno;
-		} else if (unshare(CLONE_NEWUSER) < 0)
-			r[1] = -errno;
-		else if ((r[1] = map_self(geteuid(), getegid(), &stage)) < 0)
-			r[0] = AT_MAP;
-		ssize_t w = write(pipefd[1], r, sizeof(r));
-		_exit(w == (ssize_t)sizeof(r) ? 0 : 1);
+		probe_child(pipefd[1], as_nobody);
 	}
 	close(pipefd[1]);
 	if (pid > 0) {
@@ -149,11 +170,25 @@ int ns_probe(const char **why)
 		report[1] = -errno;
 	}
 	close(pipefd[0]);
-done:
-	cached = report[0] == AT_UNSHARE && report[1] == 0 ? 0 : (report[1] ? report[1] : -EIO);
-	cached_why = cached ? probe_cause((enum probe_stage)report[0], report[1]) : NULL;
+done:;
+	int rc = report[0] == AT_UNSHARE && report[1] == 0 ? 0 : (report[1] ? report[1] : -EIO);
+	*why = rc ? probe_cause((enum probe_stage)report[0], report[1]) : NULL;
+	return rc;
+}
+
+int ns_probe(const char **why)
+{
+	static int cached = 1;
+	static const char *cached_why;
+	if (cached > 0)
+		cached = probe(false, &cached_why);
 	*why = cached_why;
 	return cached;
+}
+
+int ns_probe_unprivileged(const char **why)
+{
+	return probe(true, why);
 }
 
 /* ---- the plan, in the parent ----------------------------------------------- */

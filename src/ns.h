@@ -26,6 +26,9 @@ bool backend_from_name(const char *name, enum backend *out);
  * Returns 0, or -errno with *why set to a static sentence that names the
  * cause and what an administrator can do about it. */
 int ns_probe(const char **why);
+/* The same for an unprivileged caller (as nobody when run as root), for
+ * --status; not cached. */
+int ns_probe_unprivileged(const char **why);
 
 struct ns_mount {
 	const struct fs_rule *rule;

@@ -15,7 +15,7 @@
 
 #define POLICY_VERSION 1
 
-/* Keys of [limits]: timeout, seven rlimits and disk (limits.c). */
+/* Keys of [limits]: timeout, seven rlimits and disk (policy_limits.c). */
 #define LIMIT_KEYS 9
 
 enum fs_access { FS_RO, FS_ROX, FS_RW, FS_RWX, FS_DEV, FS_ACCESS_COUNT };
@@ -54,7 +54,8 @@ struct env_assign {
 	struct origin at;
 };
 
-/* [network]: see netpolicy.h. */
+/* [network] (section_network.c; enforced by netpolicy.c, seccomp_args.c
+ * and landlock.c). */
 enum net_mode { NET_UNSET = -1, NET_NONE, NET_TCP, NET_UNRESTRICTED };
 
 struct port_range {
@@ -72,7 +73,8 @@ struct net_policy {
 	size_t n_connect, cap_connect, n_bind, cap_bind;
 };
 
-/* [syscalls]: see seccomp.h. */
+/* [syscalls] (section_syscalls.c; enforced by the seccomp filter,
+ * syscall_filter.h). */
 enum sys_default { SYS_UNSET = -1, SYS_KILL, SYS_ERRNO, SYS_LOG };
 
 struct sys_rule {
@@ -101,6 +103,9 @@ struct policy {
 	char *isolate;
 	struct origin isolate_at;
 	struct strv scratch_env;
+	/* [filesystem] named-files = regular (namedfiles.h): the files the
+	 * command line names must be regular files when the call ends. */
+	bool named_regular;
 	struct {
 		int clear;       /* 1 yes, 0 no, -1 not said */
 		bool configured; /* some profile says clear or keep */
@@ -112,15 +117,15 @@ struct policy {
 	struct strv labels;  /* storage for origin.file strings */
 	bool best_effort;
 	bool log_syslog; /* [profile] log = syslog */
-	struct net_policy net; /* [network], --net, --tcp-* (netpolicy.c) */
-	struct sys_policy sys; /* [syscalls] (seccomp.c) */
-	/* [limits] (limits.c); the order is limit_table's. */
+	struct net_policy net; /* [network], --net, --tcp-* */
+	struct sys_policy sys; /* [syscalls] */
+	/* [limits]; the order is limit_table's. */
 	struct {
 		bool set[LIMIT_KEYS];
 		unsigned long long value[LIMIT_KEYS]; /* seconds, bytes or a count */
 		struct origin at[LIMIT_KEYS];
 	} limits;
-	/* [process] (limits.c) */
+	/* [process] (section_process.c) */
 	const char *workdir; /* interned in labels; NULL: the caller's */
 	struct origin workdir_at;
 	int umask;           /* -1: the caller's */
@@ -163,7 +168,45 @@ void policy_close_paths(struct policy *p);
  * links, /proc/self magic links and bind mounts (pathid.h). */
 void policy_check_forbidden(const struct policy *p, struct errlist *el);
 
-/* The effective policy as a profile that would produce it. */
+/* Names of values, as profiles spell them ("tcp", "errno"). */
+const char *policy_net_mode_name(enum net_mode m);
+const char *policy_sys_default_name(enum sys_default d);
+
+/* The mode in force (none when nothing said) and whether AF_UNIX is allowed. */
+enum net_mode policy_net_mode(const struct policy *p);
+bool policy_net_unix_allowed(const struct policy *p);
+
+/* ---- [limits] (policy_limits.c) ---- */
+
+enum limit_unit { UNIT_SECONDS, UNIT_BYTES, UNIT_COUNT };
+
+struct limit_spec {
+	const char *key;    /* profile key */
+	int resource;       /* RLIMIT_*, or -1 for the timeout and disk (the supervisor's) */
+	enum limit_unit unit;
+	const char *signal_name; /* the signal the kernel sends at the limit, or NULL */
+};
+
+/* Indexes into limit_table and policy.limits. */
+enum { LIMIT_TIMEOUT, LIMIT_CPU, LIMIT_MEMORY, LIMIT_FILE_SIZE, LIMIT_OPEN_FILES,
+       LIMIT_PROCESSES, LIMIT_CORE, LIMIT_STACK, LIMIT_DISK };
+
+extern const struct limit_spec limit_table[LIMIT_KEYS];
+
+/* "10", "10s", "5m", "1h"; "512K", "64M", "1G"; plain counts.  Returns
+ * false with *why set when s is not a value of that unit. */
+bool limit_parse(const char *s, enum limit_unit unit, unsigned long long *out,
+		 const char **why);
+
+/* Record limit i = v; the lowest value any profile or option gives wins,
+ * so that an included profile's limit is a ceiling, never raised. */
+void limit_set(struct policy *p, int i, unsigned long long v, struct origin at);
+
+
+/* "10s", "64M", "20": v in the unit of limit i, for messages and --check. */
+void limit_format(char *buf, size_t n, int i, unsigned long long v);
+
+/* The effective policy as a profile that would produce it (policy_print.c). */
 void policy_print_ini(FILE *out, const struct policy *p);
 
 #endif

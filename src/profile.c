@@ -11,9 +11,6 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "netpolicy.h"
-#include "syscall_filter.h"
-#include "limit.h"
 #include "section.h"
 #include "words.h"
 
@@ -36,50 +33,24 @@ struct load {
 	size_t n_done, cap_done;
 };
 
-/* The state of one file being read; section handlers see it as the
- * context of the line being handled. */
-struct keyctx {
+/* The state of one file being read.  Its first member is what the
+ * section handlers see of it (section.h). */
+struct reading {
+	struct keyctx k;
 	struct load *ld;
-	const char *file; /* label, lives in policy */
-	char *dir;        /* directory of the file, for relative includes */
+	char *dir; /* directory of the file, for relative includes */
 	FILE *fp;
-	unsigned line;
 	char *linebuf;
 	size_t linecap;
 	const struct section_spec *section; /* NULL before the first header */
 	bool section_bad; /* unknown: its keys are ignored */
-	unsigned bad_line; /* last line the reader already complained about */
 };
 
-static void key_profile(struct keyctx *k, const char *key, const char *value);
-
-/* Every section a profile may have, with the handler of its keys. */
-static const struct section_spec {
-	const char *name;
-	section_key_fn on_key;
-} section_table[] = {
-	{ "profile", key_profile },
-	{ "filesystem", filesystem_profile_key },
-	{ "environment", environment_profile_key },
-	{ "network", netpolicy_key },
-	{ "syscalls", syscalls_key },
-	{ "limits", key_limits },
-	{ "process", key_process },
+/* Every section a profile may have, in the order messages list them. */
+static const struct section_spec *const section_table[] = {
+	&section_profile, &section_filesystem, &section_environment, &section_network,
+	&section_syscalls, &section_limits, &section_process,
 };
-
-/* A problem on the current line: "file:line: message". */
-void key_error(struct keyctx *ps, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	errlist_add(ps->ld->el, ps->file, ps->line, "%s", msg ? msg : "(out of memory)");
-	free(msg);
-	ps->bad_line = ps->line;
-}
 
 static char *trim(char *s)
 {
@@ -91,13 +62,12 @@ static char *trim(char *s)
 	return s;
 }
 
-/* A section header line, seen by the reader: inih does not tell the
- * handler about headers, and we want their line numbers. */
+/* "[profile] [filesystem] ...", for the unknown-section message. */
 static char *known_sections(void)
 {
 	char *s = xstrdup("");
 	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
-		char *n = xasprintf("%s%s[%s]", s, *s ? " " : "", section_table[i].name);
+		char *n = xasprintf("%s%s[%s]", s, *s ? " " : "", section_table[i]->name);
 		free(s);
 		s = n;
 	}
@@ -106,22 +76,22 @@ static char *known_sections(void)
 
 /* A section header line, seen by the reader: inih does not tell the
  * handler about headers, and we want their line numbers. */
-static void on_section_header(struct keyctx *ps, char *hdr)
+static void on_section_header(struct reading *ps, char *hdr)
 {
 	char *close = strchr(hdr, ']');
 	ps->section = NULL;
 	ps->section_bad = true;
 	if (!close) {
-		key_error(ps, "section header without a closing ]");
+		key_error(&ps->k, "section header without a closing ]");
 		return;
 	}
 	char *rest = trim(close + 1);
 	if (*rest && *rest != ';' && *rest != '#')
-		key_error(ps, "unexpected text after the section header: %s", rest);
+		key_error(&ps->k, "unexpected text after the section header: %s", rest);
 	*close = '\0';
 	char *name = trim(hdr + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(section_table); i++) {
-		const struct section_spec *sec = &section_table[i];
+		const struct section_spec *sec = section_table[i];
 		if (strcmp(sec->name, name) != 0)
 			continue;
 		ps->section = sec;
@@ -129,13 +99,13 @@ static void on_section_header(struct keyctx *ps, char *hdr)
 		return;
 	}
 	char *known = known_sections();
-	key_error(ps, "unknown section [%s] (known: %s)", name, known);
+	key_error(&ps->k, "unknown section [%s] (known: %s)", name, known);
 	free(known);
 }
 
 /* Checks a line before inih sees it, so that every syntax error is
  * reported with its line (inih only returns the first one). */
-static void precheck_line(struct keyctx *ps, const char *raw)
+static void precheck_line(struct reading *ps, const char *raw)
 {
 	char *copy = xstrdup(raw);
 	char *s = trim(copy);
@@ -145,9 +115,9 @@ static void precheck_line(struct keyctx *ps, const char *raw)
 	} else if (*s == '[') {
 		on_section_header(ps, s);
 	} else if (!strpbrk(s, "=:") && !continuation) {
-		key_error(ps, "expected \"key = value\" or a [section] header, got: %s", s);
+		key_error(&ps->k, "expected \"key = value\" or a [section] header, got: %s", s);
 	} else if (!continuation && !ps->section && !ps->section_bad) {
-		key_error(ps, "key outside any section (start the file with [profile])");
+		key_error(&ps->k, "key outside any section (start the file with [profile])");
 	}
 	free(copy);
 }
@@ -155,26 +125,26 @@ static void precheck_line(struct keyctx *ps, const char *raw)
 /* inih's reader: counts lines, catches lines longer than inih's buffer. */
 static char *read_line(char *str, int num, void *stream)
 {
-	struct keyctx *ps = stream;
+	struct reading *ps = stream;
 	ssize_t len = getline(&ps->linebuf, &ps->linecap, ps->fp);
 	if (len < 0)
 		return NULL;
-	ps->line++;
+	ps->k.line++;
 	while (len > 0 && (ps->linebuf[len - 1] == '\n' || ps->linebuf[len - 1] == '\r'))
 		ps->linebuf[--len] = '\0';
 	if (strlen(ps->linebuf) != (size_t)len) {
-		key_error(ps, "line contains a NUL byte");
+		key_error(&ps->k, "line contains a NUL byte");
 		str[0] = '\0';
 		return str;
 	}
 	if (len > num - 1) {
-		key_error(ps, "line is %zd bytes long; the limit is %d (split the "
+		key_error(&ps->k, "line is %zd bytes long; the limit is %d (split the "
 		     "value over several lines with the same key)", len, num - 1);
 		str[0] = '\0';
 		return str;
 	}
 	precheck_line(ps, ps->linebuf);
-	if (ps->bad_line == ps->line) {
+	if (ps->k.bad_line == ps->k.line) {
 		str[0] = '\0'; /* already reported: keep inih quiet about it */
 		return str;
 	}
@@ -182,174 +152,29 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
-static void load_file(struct load *ld, const char *path, const char *from_file,
-		      unsigned from_line);
-
 /* ---- keys ----------------------------------------------------------------- */
-
-struct policy *key_policy(struct keyctx *ps)
-{
-	return ps->ld->p;
-}
-
-
-void key_unknown(struct keyctx *ps, const char *section, const char *key, const char *known)
-{
-	key_error(ps, "unknown key \"%s\" in [%s] (known: %s)", key, section, known);
-}
-
-bool key_words(struct keyctx *ps, const char *key, const char *value, struct strv *words)
-{
-	char *err = NULL;
-	if (profile_split_words(value, ps->ld->lookup, words, &err) < 0) {
-		key_error(ps, "%s: %s", key, err);
-		free(err);
-		strv_free(words);
-		return false;
-	}
-	if (!words->n)
-		key_error(ps, "%s has no value", key);
-	return words->n > 0;
-}
-
-struct origin key_origin(struct keyctx *ps)
-{
-	return (struct origin){ .file = ps->file, .line = ps->line };
-}
-
-static void key_version(struct keyctx *ps, const char *value)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(value, &end, 10);
-	if (errno || end == value || *trim(end))
-		key_error(ps, "version must be a number, not \"%s\"", value);
-	else if (v != POLICY_VERSION)
-		key_error(ps, "profile version %ld is not understood by landjail %s "
-		     "(it reads version %d)", v, LANDJAIL_VERSION, POLICY_VERSION);
-}
-
-static void key_description(struct keyctx *ps, const char *value)
-{
-	if (ps->ld->depth == 1 && !ps->ld->p->description)
-		ps->ld->p->description = xstrdup(value);
-}
 
 static void load_named(struct load *ld, const char *name, const char *dir,
 		       const char *from_file, unsigned from_line);
 
-static void key_log(struct keyctx *ps, const char *value)
+/* [profile] include = NAME (section_profile.c): NAME is found from this
+ * file's directory first. */
+static void include_named(struct keyctx *k, const char *name)
 {
-	if (strcmp(value, "syslog") == 0)
-		ps->ld->p->log_syslog = true;
-	else if (strcmp(value, "stderr") != 0)
-		key_error(ps, "log must be syslog or stderr, not \"%s\"", value);
-}
-
-static void key_include(struct keyctx *ps, const char *value)
-{
-	struct strv words = { 0 };
-	if (!key_words(ps, "include", value, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++)
-		load_named(ps->ld, words.v[i], ps->dir, ps->file, ps->line);
-	strv_free(&words);
-}
-
-
-
-int key_bool(const char *s)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (strcmp(s, yes[i]) == 0)
-			return 1;
-		if (strcmp(s, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-
-
-
-
-static void key_profile(struct keyctx *ps, const char *key, const char *value)
-{
-	if (strcmp(key, "version") == 0)
-		key_version(ps, value);
-	else if (strcmp(key, "description") == 0)
-		key_description(ps, value);
-	else if (strcmp(key, "include") == 0)
-		key_include(ps, value);
-	else if (strcmp(key, "log") == 0)
-		key_log(ps, value);
-	else
-		key_unknown(ps, "profile", key, "version description include log");
+	struct reading *r = (struct reading *)k;
+	load_named(r->ld, name, r->dir, k->file, k->line);
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
-	struct keyctx *ps = user;
+	struct reading *ps = user;
 	(void)section; /* tracked by the reader, with its line */
 	if (ps->section && !ps->section_bad)
-		ps->section->on_key(ps, key, value);
+		section_key(ps->section, &ps->k, key, value);
 	return 1; /* problems are collected, never a reason to stop */
 }
 
 /* ---- finding and opening files ------------------------------------------ */
-
-/* The build's directory, or in test builds the one an environment
- * variable names (tests cannot write /etc or the data directory). */
-static const char *hooked_dir(const char *dflt, const char *hook)
-{
-#ifdef LANDJAIL_TEST_HOOKS
-	const char *v = getenv(hook);
-	if (v && v[0] == '/')
-		return v;
-#else
-	(void)hook;
-#endif
-	return dflt;
-}
-
-const char *profile_etc_dir(void)
-{
-	return hooked_dir(LANDJAIL_ETC_PROFILES, "LANDJAIL_TEST_ETC_PROFILES");
-}
-
-static const char *data_dir(void)
-{
-	return hooked_dir(LANDJAIL_DATA_PROFILES, "LANDJAIL_TEST_DATA_PROFILES");
-}
-
-/* $XDG_CONFIG_HOME/landjail/profiles or ~/.config/...; NULL without either. */
-static char *user_dir(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/landjail/profiles", xdg);
-	if (home && home[0] == '/')
-		return xasprintf("%s/.config/landjail/profiles", home);
-	return NULL;
-}
-
-void profile_search_path(struct strv *out)
-{
-	char *user = user_dir();
-	if (user)
-		strv_push(out, user);
-	strv_push(out, xstrdup(profile_etc_dir()));
-	strv_push(out, xstrdup(data_dir()));
-}
-
-bool profile_is_shipped(const char *path)
-{
-	size_t n = strlen(data_dir());
-	return strncmp(path, data_dir(), n) == 0 && path[n] == '/';
-}
 
 static char *with_ini_suffix(const char *name)
 {
@@ -508,13 +333,15 @@ static bool enter_file(struct load *ld, struct file_id id, const char *label,
 
 static void parse_stream(struct load *ld, FILE *fp, const char *label, const char *path)
 {
-	struct keyctx ps = {
-		.ld = ld, .file = label, .dir = dirname_of(path), .fp = fp,
+	struct reading ps = {
+		.k = { .p = ld->p, .el = ld->el, .lookup = ld->lookup, .file = label,
+		       .top = ld->depth == 1, .include = include_named },
+		.ld = ld, .dir = dirname_of(path), .fp = fp,
 	};
 	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);
-	if (rc > 0 && (unsigned)rc != ps.bad_line) {
-		ps.line = (unsigned)rc;
-		key_error(&ps, "syntax error");
+	if (rc > 0 && (unsigned)rc != ps.k.bad_line) {
+		ps.k.line = (unsigned)rc;
+		key_error(&ps.k, "syntax error");
 	} else if (rc < 0) {
 		errlist_add(ld->el, label, 0, "could not be parsed (inih error %d)", rc);
 	}
@@ -604,7 +431,7 @@ static void load_dropins(struct load *ld, const char *name)
 	char *dir = xasprintf("%s/%s.d", profile_etc_dir(), base);
 	add_dropins(&files, dir);
 	free(dir);
-	char *user = user_dir();
+	char *user = profile_user_dir();
 	if (user) {
 		dir = xasprintf("%s/%s.d", user, base);
 		add_dropins(&files, dir);
@@ -639,24 +466,6 @@ void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 	struct load ld = { .p = p, .el = el, .lookup = lookup };
 	load_named(&ld, name, NULL, NULL, 0);
 	free(ld.done);
-}
-
-char *profile_fix_location(const struct policy *p, const char *file)
-{
-	const char *slash = strrchr(file, '/');
-	if (!profile_is_shipped(file) || !p->sources.n)
-		return xasprintf("in %s", slash ? slash + 1 : file);
-	/* A shipped file is overwritten by the next upgrade: name the drop-in
-	 * of the profile that was asked for, which is read after it. */
-	const char *top = strrchr(p->sources.v[0], '/');
-	char *name = xstrdup(top ? top + 1 : p->sources.v[0]);
-	size_t n = strlen(name);
-	if (n > 4 && strcmp(name + n - 4, ".ini") == 0)
-		name[n - 4] = '\0';
-	char *where = xasprintf("in a drop-in such as %s/%s.d/local.ini", profile_etc_dir(),
-				name);
-	free(name);
-	return where;
 }
 
 static const char *lookup_getenv(const char *name)

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "policy.h"
+#include "profile_dirs.h"
 #include "words.h"
 
 #define PROFILE_MAX_INCLUDE_DEPTH 8
@@ -18,18 +19,5 @@ void profile_load(struct policy *p, const char *name, struct errlist *el);
 /* Same, with variables looked up through lookup (tests use their own). */
 void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 		       struct errlist *el);
-
-/* The directories searched for a bare profile name, in order. */
-void profile_search_path(struct strv *out);
-
-/* The system directory of local profiles and drop-ins (/etc/landjail/profiles). */
-const char *profile_etc_dir(void);
-
-/* Is path a profile of the installed data directory (a shipped one)? */
-bool profile_is_shipped(const char *path);
-
-/* Where to add a line that changes what file (a profile p read) says:
- * "in FILE", or for a shipped file, the drop-in to create.  Free it. */
-char *profile_fix_location(const struct policy *p, const char *file);
 
 #endif

@@ -102,14 +102,14 @@ static void socket_rules(struct build *b, int nr)
 	uint64_t fam[3];
 	size_t n = 0;
 	struct scmp_arg_cmp none = { 0 };
-	if (net_mode(p) == NET_UNRESTRICTED) {
+	if (policy_net_mode(p) == NET_UNRESTRICTED) {
 		fam[n++] = AF_UNIX; /* unix = deny: only AF_UNIX is refused */
 		not_in32(b, SCMP_ACT_ALLOW, nr, 0, fam, n, &none, 0);
 		struct scmp_arg_cmp c = eq32(0, AF_UNIX);
 		rule(b, b->sock, nr, 1, &c);
 		return;
 	}
-	if (net_unix_allowed(p))
+	if (policy_net_unix_allowed(p))
 		fam[n++] = AF_UNIX;
 	if (b->plan->tcp) {
 		fam[n++] = AF_INET;

@@ -45,8 +45,8 @@ static void cache_inputs(const struct seccomp_plan *plan, struct filter_inputs *
 	in->fork = plan->fork;
 	in->notify = plan->notify;
 	in->dflt = (uint8_t)(plan->p->sys.dflt + 1);
-	in->mode = (uint8_t)net_mode(plan->p);
-	in->unix_ok = net_unix_allowed(plan->p);
+	in->mode = (uint8_t)policy_net_mode(plan->p);
+	in->unix_ok = policy_net_unix_allowed(plan->p);
 	in->tcp = plan->tcp;
 	in->sock = plan->sock[1];
 	memcpy(in->verdict, plan->verdict, sizeof(in->verdict));

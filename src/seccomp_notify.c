@@ -21,7 +21,7 @@
 #include "fdguard.h"
 #include "hostenv.h"
 #include "netpolicy.h"
-#include "profile.h"
+#include "profile_dirs.h"
 #include "report.h"
 
 /* ---- in the child ------------------------------------------------------------ */
@@ -230,8 +230,8 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 		report(LOG_WARNING, "%s[%u] was denied: %s(%s, %s): network mode %s%s (from %s); "
 		       "to allow it change [network] or --net", comm, req->pid, sys,
 		       fam ? fam : famnum, type_name(a[1]),
-		       (const char *[]){ "none", "tcp", "unrestricted" }[net_mode(p)],
-		       net_unix_allowed(p) ? "" : ", unix = deny", mode_origin(p));
+		       (const char *[]){ "none", "tcp", "unrestricted" }[policy_net_mode(p)],
+		       policy_net_unix_allowed(p) ? "" : ", unix = deny", mode_origin(p));
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("prlimit64")) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden prlimit64 on process %lld: a sandboxed "
 		       "program may change only its own limits", comm, req->pid, verb,
@@ -294,7 +294,7 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener)
 	int err;
 	enum notify_answer ans = seccomp_answer(plan, &req.data, &err);
 	if (ans == ANSWER_CHECK_FD) {
-		fdguard_handle(plan, listener, &req);
+		fdguard_handle(plan->p, listener, &req);
 		return false;
 	}
 	if (ans == ANSWER_DISK) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "disklimit.h"
 #include "fdguard.h"
 #include "netpolicy.h"
@@ -18,7 +19,7 @@ const char seccomp_always_denied_list[] =
 	"perf_event_open userfaultfd ptrace process_vm_readv process_vm_writev";
 
 /* Calls the child makes after loading the filter: allowed whatever a
- * group in a deny line holds (syscall_section.c refuses them by name). */
+ * group in a deny line holds (section_syscalls.c refuses them by name). */
 static const char *const needed_to_start[] = { "execve", "exit", "exit_group" };
 
 /* Calls whose arguments decide, when the table allows them: the rule
@@ -37,8 +38,6 @@ static const struct {
 	{ "sendmsg", REFINE_TCP },
 	{ "sendmmsg", REFINE_TCP },
 };
-
-#define LANDLOCK_ABI_TRUNCATE 3
 
 static const char *const verdict_names[VERDICT_COUNT] = {
 	[VERDICT_ALLOW] = "allow", [VERDICT_LOG] = "log", [VERDICT_ARGS] = "allow-args",
@@ -165,7 +164,7 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	/* Before Landlock ABI 3 nothing else stops truncate() of a file the
 	 * policy only lets the program read; ftruncate() needs a writable fd. */
 	nr = sysname_nr("truncate");
-	if (nr >= 0 && plan->abi < LANDLOCK_ABI_TRUNCATE && plan->verdict[nr] == VERDICT_ALLOW)
+	if (nr >= 0 && plan->abi < ABI_TRUNCATE && plan->verdict[nr] == VERDICT_ALLOW)
 		set(plan, nr, VERDICT_EACCES, WHY_ABI);
 	/* utimensat(fd, NULL, ...) is futimens(): it changes only a file the
 	 * program already opened, so the always-denied set refuses only the
@@ -187,7 +186,7 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 		bool applies = refined[i].when == REFINE_ALWAYS ||
 			       (refined[i].when == REFINE_TCP && plan->tcp) ||
 			       (refined[i].when == REFINE_SOCKETS &&
-				!(net_mode(plan->p) == NET_UNRESTRICTED && net_unix_allowed(plan->p)));
+				!(policy_net_mode(plan->p) == NET_UNRESTRICTED && policy_net_unix_allowed(plan->p)));
 		if (applies)
 			plan->verdict[nr] = VERDICT_ARGS;
 	}
@@ -231,7 +230,7 @@ void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct secco
 	plan->notify = notify;
 	plan->allowlist = p->sys.dflt != SYS_UNSET;
 	plan->fork = p->sys.fork >= 0 ? p->sys.fork : !plan->allowlist;
-	plan->tcp = net_tcp_sockets(p, abi);
+	plan->tcp = netpolicy_tcp_sockets(p, abi);
 	base_verdicts(p, plan, allowed, denied);
 	special_verdicts(plan, denied);
 	disk_verdicts(plan);

@@ -6,26 +6,26 @@
 #include "section.h"
 #include "words.h"
 
-static void key_forbid(struct keyctx *k, const char *key, const char *value)
+static void key_forbid(struct keyctx *k, const char *key, const char *value, int beneath)
 {
 	struct strv words = { 0 };
 	if (!key_words(k, key, value, &words))
 		return;
-	bool beneath = strcmp(key, "forbid-beneath") == 0;
 	for (size_t i = 0; i < words.n; i++) {
 		if (words.v[i][0] != '/')
 			key_error(k, "%s: \"%s\" is not an absolute path", key, words.v[i]);
 		else
-			policy_add_forbid(key_policy(k), words.v[i], beneath, key_origin(k));
+			policy_add_forbid(key_policy(k), words.v[i], beneath != 0, key_origin(k));
 	}
 	strv_free(&words);
 }
 
 /* isolate = DIR: one directory; a later profile's replaces an earlier's. */
-static void key_isolate(struct keyctx *k, const char *value)
+static void key_isolate(struct keyctx *k, const char *key, const char *value, int arg)
 {
+	(void)arg;
 	struct strv words = { 0 };
-	if (!key_words(k, "isolate", value, &words))
+	if (!key_words(k, key, value, &words))
 		return;
 	struct policy *p = key_policy(k);
 	if (words.n != 1 || words.v[0][0] != '/') {
@@ -38,10 +38,11 @@ static void key_isolate(struct keyctx *k, const char *value)
 	strv_free(&words);
 }
 
-static void key_scratch_env(struct keyctx *k, const char *value)
+static void key_scratch_env(struct keyctx *k, const char *key, const char *value, int arg)
 {
+	(void)arg;
 	struct strv words = { 0 };
-	if (!key_words(k, "scratch-env", value, &words))
+	if (!key_words(k, key, value, &words))
 		return;
 	struct policy *p = key_policy(k);
 	for (size_t i = 0; i < words.n; i++) {
@@ -57,15 +58,27 @@ static void key_scratch_env(struct keyctx *k, const char *value)
 	strv_free(&words);
 }
 
+/* named-files = regular | any (namedfiles.h). */
+static void key_named_files(struct keyctx *k, const char *key, const char *value, int arg)
+{
+	(void)key;
+	(void)arg;
+	if (strcmp(value, "regular") == 0 || strcmp(value, "any") == 0)
+		key_policy(k)->named_regular = strcmp(value, "regular") == 0;
+	else
+		key_error(k, "named-files must be regular or any, not \"%s\"", value);
+}
+
 /* ro-from-env = VAR...: each VAR, when set, is a colon-separated list of
  * directories, as PATH is (MAGICK_CONFIGURE_PATH, say): each is granted
  * ro, optionally, so that the program finds the configuration its caller
  * chose.  A relative entry is an error: the program would look for it in
  * a directory landjail cannot know, and silently miss it. */
-static void key_ro_from_env(struct keyctx *k, const char *value)
+static void key_ro_from_env(struct keyctx *k, const char *key, const char *value, int arg)
 {
+	(void)arg;
 	struct strv words = { 0 };
-	if (!key_words(k, "ro-from-env", value, &words))
+	if (!key_words(k, key, value, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		const char *name = words.v[i], *c = name;
@@ -89,29 +102,10 @@ static void key_ro_from_env(struct keyctx *k, const char *value)
 	strv_free(&words);
 }
 
-void filesystem_profile_key(struct keyctx *k, const char *key, const char *value)
+/* ro = PATH..., rox, rw, rwx, dev: a path rule of that access class;
+ * "?PATH" is optional (absent on this machine is no error). */
+static void key_rule(struct keyctx *k, const char *key, const char *value, int access)
 {
-	enum fs_access a;
-	if (strcmp(key, "isolate") == 0) {
-		key_isolate(k, value);
-		return;
-	}
-	if (strcmp(key, "scratch-env") == 0) {
-		key_scratch_env(k, value);
-		return;
-	}
-	if (strcmp(key, "forbid") == 0 || strcmp(key, "forbid-beneath") == 0) {
-		key_forbid(k, key, value);
-		return;
-	}
-	if (strcmp(key, "ro-from-env") == 0) {
-		key_ro_from_env(k, value);
-		return;
-	}
-	if (!fs_access_from_name(key, &a)) {
-		key_unknown(k, "filesystem", key, "ro rox rw rwx dev forbid forbid-beneath isolate scratch-env ro-from-env");
-		return;
-	}
 	struct strv words = { 0 };
 	if (!key_words(k, key, value, &words))
 		return;
@@ -122,7 +116,26 @@ void filesystem_profile_key(struct keyctx *k, const char *key, const char *value
 		if (path[0] != '/')
 			key_error(k, "%s: \"%s\" is not an absolute path", key, words.v[i]);
 		else
-			policy_add_fs(key_policy(k), path, a, optional, key_origin(k));
+			policy_add_fs(key_policy(k), path, (enum fs_access)access, optional,
+				      key_origin(k));
 	}
 	strv_free(&words);
 }
+
+/* The access classes' keys are their names in policy.c's fs_access_table
+ * (a unit test holds the two together). */
+static const struct section_key keys[] = {
+	{ "ro", key_rule, FS_RO },
+	{ "rox", key_rule, FS_ROX },
+	{ "rw", key_rule, FS_RW },
+	{ "rwx", key_rule, FS_RWX },
+	{ "dev", key_rule, FS_DEV },
+	{ "forbid", key_forbid, false },
+	{ "forbid-beneath", key_forbid, true },
+	{ "isolate", key_isolate, 0 },
+	{ "scratch-env", key_scratch_env, 0 },
+	{ "ro-from-env", key_ro_from_env, 0 },
+	{ "named-files", key_named_files, 0 },
+};
+
+const struct section_spec section_filesystem = { "filesystem", keys, ARRAY_SIZE(keys) };

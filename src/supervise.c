@@ -1,7 +1,5 @@
 #include "supervise.h"
 
-#define LANDLOCK_ABI_SCOPE_SIGNAL 6
-
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -16,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abi.h"
+#include "exitcode.h"
 #include "syscall_filter.h"
 #include "disklimit.h"
 #include "fdguard.h"
@@ -42,16 +42,13 @@ static bool should_forward(int si_code, bool same_pgrp)
 	return !same_pgrp || si_code != SI_KERNEL;
 }
 
-/* As timeout(1) says that the time ran out. */
-#define EXIT_TIMEOUT 124
-
 static int exit_status(int wstatus)
 {
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);
 	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return 125;
+		return EXIT_SIGNAL_BASE + WTERMSIG(wstatus);
+	return EXIT_LANDJAIL;
 }
 
 /* The supervisor's state while the program runs.  Event sources are
@@ -305,7 +302,7 @@ static void summarize(const struct supervisor *sv, const struct timespec *starte
 static bool protect_supervisor(struct sandbox *sb)
 {
 	const struct net_policy *net = &sb->policy->net;
-	unsigned flags = (sb->landlock_abi < LANDLOCK_ABI_SCOPE_SIGNAL ? GUARD_SIGNALS : 0) |
+	unsigned flags = (sb->landlock_abi < ABI_SCOPE ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
 			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0);
 	int err = guard_build(&sb->guard, sb->supervisor, getpgrp(), flags);
@@ -366,25 +363,25 @@ int supervise(struct sandbox *sb)
 	/* Block before fork so no signal is lost between fork and wait. */
 	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
 		diag_error("sigprocmask: %s", strerror(errno));
-		return 125;
+		return EXIT_LANDJAIL;
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
 	sb->supervisor = getpid();
 	if (!protect_supervisor(sb))
-		return 125;
+		return EXIT_LANDJAIL;
 	fflush(NULL);
 
 	int sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0) {
 		diag_error("signalfd: %s", strerror(errno));
-		return 125;
+		return EXIT_LANDJAIL;
 	}
 	/* Orphans of the sandbox become our children, not init's. */
 	int err = proctree_subreaper();
 	if (err < 0) {
 		diag_error("PR_SET_CHILD_SUBREAPER: %s", strerror(-err));
 		close(sigfd);
-		return 125;
+		return EXIT_LANDJAIL;
 	}
 	int timer_fd = -1;
 	if (sb->policy->limits.set[LIMIT_TIMEOUT]) {
@@ -392,7 +389,7 @@ int supervise(struct sandbox *sb)
 		if (timer_fd < 0) {
 			diag_error("timerfd_create: %s", strerror(errno));
 			close(sigfd);
-			return 125;
+			return EXIT_LANDJAIL;
 		}
 		arm(timer_fd, (time_t)sb->policy->limits.value[LIMIT_TIMEOUT]);
 	}
@@ -406,14 +403,14 @@ int supervise(struct sandbox *sb)
 		diag_error("cannot start the sandbox: %s", strerror(errno));
 		close(sigfd);
 		close_fd(&sv.timer_fd);
-		return 125;
+		return EXIT_LANDJAIL;
 	}
 	if (!become_undumpable()) {
 		kill(sv.child, SIGKILL);
 		sweep(&sv);
 		close(sigfd);
 		close_fd(&sv.timer_fd);
-		return 125;
+		return EXIT_LANDJAIL;
 	}
 	sv.same_pgrp = sb->keep_session && getpgid(sv.child) == getpgrp();
 	watch(&sv, sigfd, on_signal);
@@ -436,9 +433,9 @@ int supervise(struct sandbox *sb)
 		close(listener);
 	close_fd(&sv.timer_fd);
 	int wstatus = sv.wstatus;
-	int status = sv.failed	  ? 125
+	int status = sv.failed	  ? EXIT_LANDJAIL
 		     : sv.timed_out ? EXIT_TIMEOUT
-		     : sv.sigsys  ? 128 + SIGSYS
+		     : sv.sigsys  ? EXIT_SIGNAL_BASE + SIGSYS
 				  : exit_status(wstatus);
 	if (!sv.failed && !sv.timed_out)
 		status = sandbox_late_report(sb, status);

@@ -7,7 +7,7 @@
  * into it, and a deny line is the last word for its call.  Argument
  * rules only refine a call the table allows (seccomp_args.c).
  *
- *   syscall_section.c  the [syscalls] section
+ *   section_syscalls.c the [syscalls] section (the reader)
  *   seccomp_verdict.c  the verdict table (the plan)
  *   seccomp_args.c     argument rules and the BPF builder (libseccomp)
  *   seccomp_notify.c   listener handover, and answering notifications
@@ -29,7 +29,6 @@
 #include <stdio.h>
 
 #include "policy.h"
-#include "section.h"
 #include "syscall_names.h"
 
 #define SECCOMP_MAX_NR SYSNAME_MAX_NR
@@ -80,9 +79,6 @@ struct seccomp_plan {
 	unsigned char verdict[SECCOMP_MAX_NR]; /* enum verdict */
 	unsigned char why[SECCOMP_MAX_NR];     /* enum verdict_why */
 };
-
-void syscalls_key(struct keyctx *k, const char *key, const char *value);
-void syscalls_print_ini(FILE *out, const struct policy *p);
 
 /* The verdict table of p at this Landlock ABI into plan (no descriptors,
  * no kernel calls): seccomp_verdict.c.  notify says whether violations

@@ -89,7 +89,15 @@ fi
 # A scratch directory that the test user may enter; removed at exit.
 T=$(mktemp -d /tmp/landjail-test.XXXXXX)
 chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
+# Background processes a test starts with lj_serve are stopped at exit too
+# (a TERM or INT from meson's timeout exits through the same trap).
+LJ_BG_PIDS=()
+lj_cleanup() {
+	[ ${#LJ_BG_PIDS[@]} -eq 0 ] || kill "${LJ_BG_PIDS[@]}" 2>/dev/null
+	rm -rf "$T"
+}
+trap lj_cleanup EXIT
+trap 'exit 1' TERM INT
 
 # The build tree may not be reachable by nobody: run a copy.
 if [ "$LJ_TEST_USER" = nobody ]; then
@@ -111,6 +119,23 @@ lj_bg() {
 		"$LANDJAIL" "$@" &
 	fi
 	set +m
+}
+
+# lj_serve COMMAND...: start it in the background as the test user, with
+# no shell in between, so that $! is the process itself and lj_cleanup
+# stops it (a function or subshell here would leave the command running).
+lj_serve() {
+	"${as_user_cmd[@]}" "$@" >/dev/null 2>&1 &
+	LJ_BG_PIDS+=($!)
+}
+
+# use_try_syscall: the try-syscall helper (TRY_SYSCALL, from meson) copied
+# where the test user can run it, as $TS.
+use_try_syscall() {
+	: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
+	mkdir -p "$T/bin"
+	install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
+	TS=$T/bin/try-syscall
 }
 
 # mkuserdir DIR: a directory owned by the test user, so that only Landlock,

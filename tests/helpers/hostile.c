@@ -20,6 +20,7 @@
  *   hostile sleep             nothing: sleep 30 s (the target of unconfined controls)
  *   hostile read|write|list|unlink PATH [ARG...]   that, on PATH (list prints the names)
  *   hostile symlink LINK TARGET [ARG...]            create LINK pointing at TARGET
+ *   hostile swap PATH TARGET [ARG...]               replace PATH by a link to TARGET
  *   hostile getenv NAME       print the variable
  *   hostile hold PATH SECONDS [ARG...]              read PATH, print "holding", wait
  * "+OP" first forks a child that sleeps 30 s, prints its pid
@@ -259,6 +260,9 @@ static int file_op(const char *op, const char *path, const char *arg)
 	} else if (strcmp(op, "symlink") == 0) { /* symlink ARG at PATH */
 		if (symlink(arg, path) < 0)
 			return fail("symlink");
+	} else if (strcmp(op, "swap") == 0) { /* PATH becomes a link to ARG */
+		if (unlink(path) < 0 || symlink(arg, path) < 0)
+			return fail("swap");
 	} else if (strcmp(op, "unlink") == 0) {
 		if (unlink(path) < 0)
 			return fail("unlink");

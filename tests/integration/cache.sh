@@ -3,11 +3,8 @@
 # never writable from inside a sandbox, and never a reason for a run to
 # fail (an unusable cache only costs a compile).  No keyring call anywhere.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 mkuserdir "$T/home"
 mkuserdir "$T/work"
 C=$T/home/.cache/landjail

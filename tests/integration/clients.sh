@@ -13,22 +13,12 @@ need_pkg ruby-image-processing ruby
 need_pkg nodejs node
 need_pkg npm npm
 
-# The wrapper directory as installed on this machine: a wrapper only for
-# a program that exists (no `magick` without ImageMagick 7, or mini_magick
-# would pick it and fail).
-WR=$T/wrappers
-make_wrappers "$WR"
+. "$SRCDIR/tests/sidebyside.sh"
+# The wrapper directory as installed on this machine: only wrappers for programs that exist (no `magick` without ImageMagick 7,
+# or mini_magick would pick it and fail).
 for w in "$WR"/*; do
 	[ -x "/usr/bin/${w##*/}" ] || rm "$w"
 done
-W=$T/app/tmp
-mkdir -p "$T/app"
-chmod 755 "$T/app"
-mkuserdir "$W"
-mkuserdir "$W/p"
-mkuserdir "$W/w"
-plain() { as_user env -i PATH=/usr/bin:/bin TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
-wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 
 plain convert rose: -resize 200x150 "$W/photo.jpg"
 plain ffmpeg -v error -f lavfi -i testsrc=duration=1:size=160x120:rate=10 -pix_fmt yuv420p "$W/video.mp4"
@@ -50,26 +40,15 @@ chmod 644 "$T/node/node-clients.js" "$T/app/mini_magick.rb"
 
 plan 11
 
-# both DESC CMD... (with @D@ for the output directory): exits 0 unconfined
-# and wrapped, with the same output.
-both() {
-	local desc=$1 a args_p=() args_w=()
-	shift
-	for a in "$@"; do
-		args_p+=("${a//@D@/$W/p}")
-		args_w+=("${a//@D@/$W/w}")
-	done
-	plain "${args_p[@]}" >"$T/out.p" 2>"$T/err.p"
-	local rp=$?
-	wrapped "${args_w[@]}" >"$T/out.w" 2>"$T/err.w"
-	local rw=$?
-	is "$desc: exits 0 unconfined and wrapped ($(head -c 300 "$T/err.p" | tr '\n' ' ') | $(head -c 400 "$T/err.w" | tr '\n' ' '))" "0:0" "$rp:$rw"
-	is "$desc: the same results" "$(cat "$T/out.p")" "$(cat "$T/out.w")"
+# check DESC CMD...: both, then the same stdout.
+check() {
+	both "$@"
+	same_out "$1: the same results"
 }
 pixels() { plain identify -format '%#' "$1" 2>&1; }
 
 # ---- Ruby: mini_magick's defaults, as ActiveStorage and CarrierWave ----
-both "mini_magick open, resize, format, write; image_processing" \
+check "mini_magick open, resize, format, write; image_processing" \
 	ruby "$T/app/mini_magick.rb" "$W/photo.jpg" @D@
 like "mini_magick chose ImageMagick 6 (no magick wrapper to mislead it)" "cli=imagemagick$" \
 	"$(head -1 "$T/out.w")"
@@ -83,7 +62,7 @@ is "while unconfined it can (the control)" 200 \
 	"$(plain ruby -e 'require "mini_magick"; puts MiniMagick::Image.new(ARGV[0]).width' "$T/app/outside.jpg")"
 
 # ---- Node: gm and fluent-ffmpeg ----------------------------------------
-both "node gm and fluent-ffmpeg (ffprobe, transcode, screenshots)" \
+check "node gm and fluent-ffmpeg (ffprobe, transcode, screenshots)" \
 	node "$T/node/node-clients.js" "$W/photo.jpg" "$W/video.mp4" @D@
 is "fluent-ffmpeg's screenshot: the same pixels" "$(pixels "$W/p/shot.png")" "$(pixels "$W/w/shot.png")"
 out=$(wrapped node -e 'require(process.argv[1] + "/node_modules/gm")(process.argv[2]).size((e, s) => console.log(e ? "error: " + e.message : s.width))' \

@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]}))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]}))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -299,6 +299,39 @@ like "a concurrent call cannot read the first one's input" "^EACCES|^ENOENT" "$o
 call abi= read "$W/other.jpg"
 is "...and reads its own" ok "$out"
 wait "$first"
+
+# ---- what the application reads back is still a file ----------------------------
+# mogrify converts in place in the shared work directory (mini_magick's
+# resize): code inside it that replaced the upload by a link to one of the
+# application's secrets would have the application store the secret as
+# the converted image.  named-files = regular (base-converter-common)
+# removes such a link and fails the call.
+MOGRIFY=$T/profiles/imagemagick-mogrify.ini
+echo "DATABASE_URL=secret" >"$T/secret.env"
+chmod 600 "$T/secret.env"
+chown "$LJ_UID:$LJ_UID" "$T/secret.env"
+mkup() { rm -f "$W/up.png"; echo "upload" >"$W/up.png"; chown "$LJ_UID:$LJ_UID" "$W/up.png"; }
+mkup
+out=$(cd "$W" && TMPDIR=$W lj --rox /usr --rox "$T/bin" --rw "$W" -- "$H" swap "$W/up.png" "$T/secret.env" 2>&1)
+is "control: without named-files the program leaves a link to the secret as its output" \
+	"ok:DATABASE_URL=secret" "$out:$(as_user cat "$W/up.png" 2>&1)"
+for setup in "${setups[@]}"; do
+	S="[$setup]" abi= how=()
+	case $setup in
+	abi=*) abi=${setup#abi=} ;;
+	ns) how=(--backend namespaces) ;;
+	esac
+	mkup
+	out=$(cd "$W" && LANDJAIL_TEST_LANDLOCK_ABI=$abi TMPDIR=$W lj "${how[@]}" -p "$MOGRIFY" \
+		--rox "$T/bin" -- "$H" swap "$W/up.png" "$T/secret.env" 2>&1)
+	rc=$?
+	is "$S mogrify profile: a call that replaced its file by a link fails, 125" 125 "$rc"
+	like "$S ...saying so" "up.png was replaced by a symbolic link during the call \(removed\)" "$out"
+	ok "$S ...and the link is gone" test ! -L "$W/up.png" -a ! -e "$W/up.png"
+done
+mkup
+out=$(cd "$W" && TMPDIR=$W lj -p "$MOGRIFY" --rox "$T/bin" -- "$H" write "$W/up.png" 2>&1)
+is "control: a call that rewrites its file in place succeeds" "ok:written" "$out:$(cat "$W/up.png")"
 
 # ---- done when: ABI 2, the shipped convert profile, --timeout 2 -----------------
 if [[ " ${setups[*]} " = *" abi=2 "* ]]; then

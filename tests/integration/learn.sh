@@ -74,23 +74,10 @@ chown -R "$LJ_UID:$LJ_UID" "$W"
 # Listeners outside the sandbox, owned by the test user, for the network
 # runs: two TCP ports and a pathname unix socket.
 P_LEARN=$((20000 + RANDOM % 20000)) P_OTHER=$((P_LEARN + 1))
-pids=()
-bg() {
-	as_user "$@" >/dev/null 2>&1 &
-	pids+=($!)
-}
-if [ "$LJ_TEST_USER" = nobody ]; then
-	bg() {
-		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
-		pids+=($!)
-	}
-fi
-bg "$T/try-syscall" serve-tcp "$P_LEARN"
-bg "$T/try-syscall" serve-tcp "$P_OTHER"
+lj_serve "$T/try-syscall" serve-tcp "$P_LEARN"
+lj_serve "$T/try-syscall" serve-tcp "$P_OTHER"
 mkuserdir "$T/s"
-bg "$T/try-syscall" serve-unix "$T/s/sock"
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+lj_serve "$T/try-syscall" serve-unix "$T/s/sock"
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 

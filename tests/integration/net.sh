@@ -4,37 +4,21 @@
 # scoping (ABI >= 6).  Every path runs on this kernel's ABI and, in test
 # builds, on ABIs capped to 2, 3, 5 and 6.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 
 # Listeners outside the sandbox, owned by the test user.
 base=$((20000 + RANDOM % 20000))
 P_OPEN=$base P_SHUT=$((base + 1)) P_BIND=$((base + 2)) P_NOBIND=$((base + 3))
-pids=()
-# bg COMMAND...: start it as the test user without a subshell, so that $!
-# is the process itself and the exit trap can stop it.
-bg() {
-	if [ "$LJ_TEST_USER" = nobody ]; then
-		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
-	else
-		"$@" >/dev/null 2>&1 &
-	fi
-	pids+=($!)
-}
-bg "$TS" serve-tcp "$P_OPEN"
-bg "$TS" serve-tcp "$P_SHUT"
+lj_serve "$TS" serve-tcp "$P_OPEN"
+lj_serve "$TS" serve-tcp "$P_SHUT"
 mkuserdir "$T/s"
-bg "$TS" serve-unix "$T/s/sock"
+lj_serve "$TS" serve-unix "$T/s/sock"
 ABSTRACT=landjail-test-$$
-bg "$TS" serve-abstract "$ABSTRACT"
+lj_serve "$TS" serve-abstract "$ABSTRACT"
 # A process of the test user outside the sandbox, as the parent shell is.
-bg sleep 300
+lj_serve sleep 300
 OUTSIDER=$!
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT # a timeout must not leave the listeners behind
 for _ in $(seq 50); do [ -S "$T/s/sock" ] && break; sleep 0.05; done
 sleep 0.2
 

@@ -4,11 +4,8 @@
 # and the report that names the forbidden call.  Each denial sits next to
 # a control that shows the same call works where it is granted.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 mkuserdir "$T/rw"
 mkuserdir "$T/outside"
 

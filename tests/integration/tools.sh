@@ -25,20 +25,11 @@ need_pkg qpdf /usr/bin/qpdf
 need_pkg tesseract-ocr /usr/bin/tesseract
 need_pkg python3 /usr/bin/python3
 
-WR=$T/wrappers
-make_wrappers "$WR"
-W=$T/app/tmp
-mkdir -p "$T/app"
-chmod 755 "$T/app"
-mkuserdir "$W"
-mkuserdir "$W/p"
-mkuserdir "$W/w"
+. "$SRCDIR/tests/sidebyside.sh"
 # A file outside the work directory that no converter may read.
 echo "secret" >"$T/app/secret.txt"
 chmod 644 "$T/app/secret.txt"
 
-plain() { as_user env -i PATH=/usr/bin:/bin TMPDIR="$W" HOME="$T/app" LC_ALL=C "$@"; }
-wrapped() { as_user env -i PATH="$WR:/usr/bin:/bin" TMPDIR="$W" HOME="$T/app" LC_ALL=C $WRAPPER_ENV "$@"; }
 
 # ---- the corpus, made by the real programs at test time -----------------
 plain convert rose: -resize 400x300 "$W/photo.jpg"
@@ -67,24 +58,6 @@ chown "$LJ_UID" "$W"/*
 
 plan 63
 
-# Runs "$@" unconfined and then wrapped, with @D@ in any argument replaced
-# by the mode's own output directory ($W/p or $W/w); both must exit 0.
-# Their stdout lands in $T/out.p and $T/out.w.
-both() {
-	local desc=$1 a args_p=() args_w=()
-	shift
-	for a in "$@"; do
-		args_p+=("${a//@D@/$W/p}")
-		args_w+=("${a//@D@/$W/w}")
-	done
-	plain "${args_p[@]}" >"$T/out.p" 2>"$T/err.p"
-	local rp=$?
-	wrapped "${args_w[@]}" >"$T/out.w" 2>"$T/err.w"
-	local rw=$?
-	is "$desc: exits 0 unconfined and wrapped ($(head -c 300 "$T/err.p" | tr '\n' ' ') | $(head -c 400 "$T/err.w" | tr '\n' ' '))" "0:0" "$rp:$rw"
-}
-# same_out DESC: the stdouts of the last both() are identical.
-same_out() { is "$1" "$(cat "$T/out.p")" "$(cat "$T/out.w")"; }
 # same_file DESC NAME: the two outputs NAME are byte for byte the same.
 same_file() {
 	local desc=$1

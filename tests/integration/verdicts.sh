@@ -6,11 +6,8 @@
 # Each denial sits next to a control.  Every run is bounded by timeout(1):
 # a hang fails the assertion instead of the whole test.
 . "$SRCDIR/tests/lib.sh"
-: "${TRY_SYSCALL:?TRY_SYSCALL must point at the try-syscall helper}"
 
-mkdir -p "$T/bin"
-install -m 0755 "$TRY_SYSCALL" "$T/bin/try-syscall"
-TS=$T/bin/try-syscall
+use_try_syscall
 mkuserdir "$T/rw"
 mkuserdir "$T/outside"
 
@@ -26,19 +23,8 @@ tt() {
 
 base=$((20000 + RANDOM % 20000))
 P_OPEN=$base P_SHUT=$((base + 1))
-pids=()
-bg() {
-	if [ "$LJ_TEST_USER" = nobody ]; then
-		setpriv --reuid 65534 --regid 65534 --clear-groups -- "$@" >/dev/null 2>&1 &
-	else
-		"$@" >/dev/null 2>&1 &
-	fi
-	pids+=($!)
-}
-bg "$TS" serve-tcp "$P_OPEN"
-bg "$TS" serve-tcp "$P_SHUT"
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$T"' EXIT
-trap 'exit 1' TERM INT
+lj_serve "$TS" serve-tcp "$P_OPEN"
+lj_serve "$TS" serve-tcp "$P_SHUT"
 sleep 0.3
 
 BASE='allow = @default @basic-io @file-read @signal @io-event madvise'

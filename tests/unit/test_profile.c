@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "section.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/landjail-unit.XXXXXX";
@@ -251,6 +252,29 @@ static void test_trust(void)
 	policy_free(&p);
 }
 
+/* Two tables name the same things: [filesystem]'s access keys are
+ * fs_access_name()'s names and [limits]' keys are limit_table's, row for
+ * row, so that --check prints what the reader reads. */
+static void test_tables_agree(void)
+{
+	const struct section_spec *fs = &section_filesystem, *lim = &section_limits;
+	int n = 0;
+	for (size_t i = 0; i < fs->n_keys; i++) {
+		enum fs_access a;
+		if (!fs_access_from_name(fs->keys[i].name, &a))
+			continue;
+		n++;
+		TAP_OK(fs->keys[i].arg == (int)a, "[filesystem] %s is access class %s",
+		       fs->keys[i].name, fs_access_name((enum fs_access)fs->keys[i].arg));
+	}
+	TAP_OK(n == FS_ACCESS_COUNT, "[filesystem] has a key for each of the %d access classes",
+	       FS_ACCESS_COUNT);
+	TAP_OK(lim->n_keys == LIMIT_KEYS, "[limits] has %d keys", LIMIT_KEYS);
+	for (size_t i = 0; i < lim->n_keys && i < LIMIT_KEYS; i++)
+		TAP_STR(limit_table[lim->keys[i].arg].key, lim->keys[i].name,
+			"[limits] %s is limit_table's row %d", lim->keys[i].name, lim->keys[i].arg);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -261,6 +285,7 @@ int main(void)
 	test_all_errors_reported();
 	test_includes();
 	test_trust();
+	test_tables_agree();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

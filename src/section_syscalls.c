@@ -1,18 +1,16 @@
-/* The [syscalls] section: default, allow, deny, fork. */
-#include "syscall_filter.h"
+/* [syscalls]: default, allow, deny, fork.  The seccomp filter that
+ * enforces them is compiled in syscall_filter.c and seccomp_*.c. */
+#include "section.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "syscall_groups.h"
+#include "syscall_names.h"
 
 /* Calls the child makes after loading the filter; they cannot be denied
  * (seccomp_verdict.c allows them whatever a group says). */
 static const char *const needed_to_start[] = { "execve", "exit", "exit_group" };
-
-static const char *const default_names[] = {
-	[SYS_KILL] = "kill", [SYS_ERRNO] = "errno", [SYS_LOG] = "log",
-};
 
 static bool known_name(struct keyctx *k, const char *key, const char *name)
 {
@@ -33,33 +31,33 @@ static bool known_name(struct keyctx *k, const char *key, const char *name)
 	return true;
 }
 
-void syscalls_key(struct keyctx *k, const char *key, const char *value)
+static void key_default(struct keyctx *k, const char *key, const char *value, int arg)
+{
+	(void)key, (void)arg;
+	struct policy *p = key_policy(k);
+	for (int i = SYS_KILL; i <= SYS_LOG; i++) {
+		if (strcmp(value, policy_sys_default_name((enum sys_default)i)) == 0) {
+			p->sys.dflt = i;
+			p->sys.default_at = key_origin(k);
+			return;
+		}
+	}
+	key_error(k, "default must be kill, errno or log, not \"%s\"", value);
+}
+
+static void key_fork(struct keyctx *k, const char *key, const char *value, int arg)
+{
+	(void)key, (void)arg;
+	int b = key_bool(value);
+	if (b < 0)
+		key_error(k, "fork must be yes or no, not \"%s\"", value);
+	else
+		key_policy(k)->sys.fork = b;
+}
+
+static void key_rules(struct keyctx *k, const char *key, const char *value, int allow)
 {
 	struct policy *p = key_policy(k);
-	if (strcmp(key, "default") == 0) {
-		for (int i = 0; i < (int)ARRAY_SIZE(default_names); i++) {
-			if (strcmp(value, default_names[i]) == 0) {
-				p->sys.dflt = i;
-				p->sys.default_at = key_origin(k);
-				return;
-			}
-		}
-		key_error(k, "default must be kill, errno or log, not \"%s\"", value);
-		return;
-	}
-	if (strcmp(key, "fork") == 0) {
-		int b = key_bool(value);
-		if (b < 0)
-			key_error(k, "fork must be yes or no, not \"%s\"", value);
-		else
-			p->sys.fork = b;
-		return;
-	}
-	bool allow = strcmp(key, "allow") == 0;
-	if (!allow && strcmp(key, "deny") != 0) {
-		key_unknown(k, "syscalls", key, "default allow deny fork");
-		return;
-	}
 	struct strv words = { 0 };
 	if (!key_words(k, key, value, &words))
 		return;
@@ -84,17 +82,11 @@ void syscalls_key(struct keyctx *k, const char *key, const char *value)
 	strv_free(&words);
 }
 
-void syscalls_print_ini(FILE *out, const struct policy *p)
-{
-	const struct sys_policy *s = &p->sys;
-	if (s->dflt == SYS_UNSET && !s->n_rules && s->fork < 0)
-		return;
-	fputs("[syscalls]\n", out);
-	if (s->dflt != SYS_UNSET)
-		fprintf(out, "default = %s\n", default_names[s->dflt]);
-	if (s->fork >= 0)
-		fprintf(out, "fork = %s\n", s->fork ? "yes" : "no");
-	for (size_t i = 0; i < s->n_rules; i++)
-		fprintf(out, "%s = %s\n", s->rules[i].allow ? "allow" : "deny", s->rules[i].name);
-}
+static const struct section_key keys[] = {
+	{ "default", key_default, 0 },
+	{ "allow", key_rules, true },
+	{ "deny", key_rules, false },
+	{ "fork", key_fork, 0 },
+};
 
+const struct section_spec section_syscalls = { "syscalls", keys, ARRAY_SIZE(keys) };
