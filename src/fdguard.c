@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hostenv.h"
 #include "limit.h"
 #include "pathid.h"
 #include "report.h"
@@ -150,18 +151,50 @@ static bool is_inherited(const struct stat *st)
 /* ---- the check ----------------------------------------------------------------- */
 
 enum fd_verdict { FD_OK, FD_INHERITED, FD_NOT_WRITTEN, FD_NOT_REGULAR, FD_GONE, FD_UNSEEN,
-		  FD_APPENDING };
+		  FD_APPENDING, FD_HOST };
 
 static const char *const why_text[] = {
 	[FD_INHERITED] = "a file inherited from landjail's caller that the policy grants no "
 			 "write on",
 	[FD_NOT_WRITTEN] = "opened read-only, and no writable rule covers the file",
 	[FD_NOT_REGULAR] = "not a regular file",
-	[FD_UNSEEN] = "a descriptor landjail cannot inspect (pidfd_getfd refused)",
+	[FD_UNSEEN] = "a descriptor landjail cannot inspect",
+	[FD_HOST] = "the process is multi-threaded, and landjail, under a seccomp filter of its "
+		    "host that may kill pidfd_getfd (systemd's @debug), takes no copy of the "
+		    "descriptor to act on",
 	[FD_APPENDING] = "it would stop appending to a file inherited from landjail's caller "
 			 "(the program could then overwrite it, and so could the caller's own "
 			 "writes)",
 };
+
+/* A single-threaded caller's descriptor fd as /proc shows it: an O_PATH
+ * descriptor of the same file, and the open file's flags (fdinfo).  Its
+ * table cannot change meanwhile, so both show the file the call will
+ * use.  No pidfd_getfd here: a service manager's filter around landjail
+ * may kill it.  -errno. */
+static int view_fd(const struct seccomp_notif *req, int listener, int fd, int *flags)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%u/fd/%d", req->pid, fd);
+	int view = open(path, O_PATH | O_CLOEXEC);
+	if (view < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	snprintf(path, sizeof(path), "/proc/%u/fdinfo/%d", req->pid, fd);
+	int info = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = info >= 0 ? read(info, buf, sizeof(buf) - 1) : -1;
+	if (info >= 0)
+		close(info);
+	buf[n > 0 ? n : 0] = '\0';
+	const char *f = strstr(buf, "flags:");
+	/* Read while the caller was blocked in this call: its own, not a
+	 * recycled pid's. */
+	if (!f || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		close(view);
+		return -ESRCH;
+	}
+	*flags = (int)strtol(f + 6, NULL, 8);
+	return view;
+}
 
 /* A copy of the caller's descriptor fd, taken from the calling thread's
  * own table; -errno. */
@@ -186,9 +219,9 @@ static int copy_fd(const struct seccomp_notif *req, int listener, int fd)
 /* Does the policy grant write on the file behind copy?  Opened for
  * writing inside the sandbox, Landlock said yes at open; otherwise (a
  * read-only or O_PATH descriptor) a writable rule must cover it. */
-static enum fd_verdict judge(const struct policy *p, int copy, struct stat *st, bool setfl)
+static enum fd_verdict judge(const struct policy *p, int copy, int fl, struct stat *st,
+			     bool setfl)
 {
-	int fl = fcntl(copy, F_GETFL);
 	if (fstat(copy, st) < 0 || fl < 0)
 		return FD_UNSEEN;
 	if (setfl) /* any file, any mode: only O_APPEND of inherited ones matters */
@@ -304,18 +337,29 @@ void fdguard_handle(const struct policy *p, int listener, const struct seccomp_n
 	if (!inherited.known)
 		learn_inherited(p);
 	int fd = (int)(req->data.args[0] & LOW32);
-	int copy = copy_fd(req, listener, fd);
+	/* One thread: nobody can change its table before the call runs. */
+	bool single = single_threaded((pid_t)req->pid);
+	static int filtered = -1;
+	if (!single && filtered < 0)
+		filtered = host_filtered();
+	int flags = -1;
+	int copy = single ? view_fd(req, listener, fd, &flags)
+		   : filtered ? -EPERM
+			      : copy_fd(req, listener, fd);
+	if (!single && copy >= 0)
+		flags = fcntl(copy, F_GETFL);
 	struct stat st;
 	bool setfl = fdguard_unappends(req->data.nr, (const unsigned long long *)req->data.args);
 	enum fd_verdict v = copy == -EBADF ? FD_GONE
-			    : copy < 0	   ? FD_UNSEEN
-					   : judge(p, copy, &st, setfl);
+			    : !single && filtered ? FD_HOST
+			    : copy < 0 ? FD_UNSEEN
+				       : judge(p, copy, flags, &st, setfl);
 	if (v == FD_GONE) {
 		answer(listener, req, false, -EBADF);
 	} else if (v != FD_OK) {
 		refusal(req, copy, v, false);
 		answer(listener, req, false, -EPERM);
-	} else if (single_threaded((pid_t)req->pid)) {
+	} else if (single) {
 		answer(listener, req, true, 0);
 	} else {
 		long rc = emulate(p, req, copy);

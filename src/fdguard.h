@@ -11,8 +11,8 @@
  *
  * So where the verdict table allows one of these calls, the filter sends
  * it to the supervisor (user notification), which takes a copy of the
- * very open file the call names (pidfd_getfd) and lets the call go on
- * only when that file is a regular file opened for writing inside the
+ * very open file the call names (from /proc; for a multi-threaded caller
+ * a copy, with pidfd_getfd) and lets the call go on only when that file is a regular file opened for writing inside the
  * sandbox (which Landlock checked) and is none of the inherited files
  * that no writable rule covers.  The answer is CONTINUE when the caller
  * is single-threaded: its descriptor table then cannot change until the

@@ -9,6 +9,7 @@
 # backend.
 . "$SRCDIR/tests/lib.sh"
 : "${FDMETA:?FDMETA must point at the fdmeta helper}"
+: "${HOST_FILTER:?HOST_FILTER must point at the host-filter helper}"
 
 mkdir -p "$T/bin"
 install -m 0755 "$FDMETA" "$T/bin/fdmeta"
@@ -25,7 +26,7 @@ setups+=("ns")
 OPS=(fchmod fchown ftruncate fallocate fsetxattr fremovexattr futimens utimensat-empty
 	fchmodat2-empty fchownat-empty setxattrat-empty removexattrat-empty file_setattr-empty
 	setflags fssetxattr unappend)
-plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 15) + 6))
+plan $((${#OPS[@]} + 1 + ${#setups[@]} * (3 * ${#OPS[@]} + 15) + 10))
 
 # A profile without an allowlist that lets the program change metadata by
 # path too: the AT_EMPTY_PATH forms are then allowed by the table, and
@@ -162,5 +163,24 @@ newlog
 out=$(LANDJAIL_TEST_NO_USER_NOTIF=1 lj --rox "$T/bin" -- "$F" unappend 2 2>>"$log")
 is "without user notification: clearing O_APPEND of stderr (the log) is refused" EPERM "$out"
 like "...and the log keeps its first line" "^line 1 of the application log" "$(head -1 "$log")"
+
+# Under a service manager's filter that kills pidfd_getfd (systemd's
+# @debug, which Mastodon's units deny): landjail checks through /proc and
+# must not die of the check itself (SIGSYS would be 159).
+printf 'default allow\nkill pidfd_getfd\n' >"$T/nodebug.rules"
+hf() { as_user "$HOST_FILTER" "$T/nodebug.rules" "$LANDJAIL" -p "$T/meta.ini" --rox "$T/bin" \
+	--rw "$T/w" --keep-fd 3 -- "$F" "$@" 3>>"$log" 2>"$T/err"; }
+newlog
+before=$(snap "$log")
+out=$(hf fchmod 3)
+is "under a filter killing pidfd_getfd: fchmod on the log is refused, landjail alive" \
+	"1 EPERM" "$? $out"
+is "...and the log is unchanged" "$before" "$(snap "$log")"
+ownfile
+out=$(hf fchmod "$T/w/own")
+is "...control: fchmod on its own file works (through /proc)" "0 ok" "$? $out"
+out=$(hf -t fchmod "$T/w/own")
+is "...a second thread's fchmod is refused (no copy to act on), landjail alive" \
+	"1 EPERM" "$? $out"
 
 done_testing
