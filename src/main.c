@@ -5,6 +5,7 @@
  * kernel and build the ruleset, then fork; the child confines itself and
  * execs (sandbox.c), the parent supervises (supervise.c). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "callfiles.h"
 #include "cli.h"
+#include "disklimit.h"
 #include "command.h"
 #include "config.h"
 #include "doctor.h"
@@ -139,6 +141,17 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
 		  sp->notify ? "reported by name" : "reported from the exit status",
 		  filter_cache_note());
+	if (!sp->notify && !disklimit_without_notify(p)) {
+		sb->seccomp = NULL;
+		seccomp_plan_free(sp);
+		free(sp);
+		return false;
+	}
+	if (!sp->notify)
+		diag_info("seccomp: no user notification: fchmod, ftruncate and the other calls "
+			  "that change a file through a descriptor are refused on every descriptor, "
+			  "as landjail cannot look behind one; F_SETFL without O_APPEND only on 0-2, "
+			  "so a copy of the log under another number could stop appending (fdguard)");
 	return true;
 }
 
@@ -156,6 +169,11 @@ static void drop_wrapper_dir(struct strv *env, const char *dir)
 		free(rest);
 	}
 }
+
+/* This process is the reaper (reaper.h), back from a run whose supervisor,
+ * its child, has done the after-work of run_isolated() and run_call() (the disk bound's last look,
+ * the scratch directory, the named files): it only passes the status on. */
+static bool in_reaper;
 
 /* Everything the child needs is prepared here, in the parent: the
  * backend, the Landlock ruleset or the mount plan, the network plan, the
@@ -200,6 +218,7 @@ static int run(const struct cli *c, struct policy *p)
 		drop_wrapper_dir(&env, c->path_after);
 	sb.envp = env.v;
 	status = supervise(&sb);
+	in_reaper = sb.in_reaper;
 out:
 	if (sb.seccomp) {
 		seccomp_plan_free(sb.seccomp);
@@ -231,8 +250,10 @@ static int run_isolated(const struct cli *c, struct policy *p)
 	char *msg = NULL;
 	int status = EXIT_LANDJAIL;
 	struct errlist el = { 0 };
-	if (callfiles_prepare(p, c->command, &cf, &msg) < 0) {
-		diag_error("%s", msg);
+	if (callfiles_prepare(p, c->command, &cf, &msg) < 0 ||
+	    disklimit_prepare(p, cf.scratch, c->command[0], &msg) < 0) {
+		if (msg)
+			diag_error("%s", msg);
 		free(msg);
 	} else {
 		policy_open_paths(p, &el);
@@ -242,6 +263,12 @@ static int run_isolated(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
+	if (in_reaper)
+		return status;
+	/* Over the disk bound when it ended: as if killed at the end. */
+	if (disklimit_final() && status < 128)
+		status = 128 + SIGKILL;
+	disklimit_end();
 	callfiles_cleanup(&cf, status != 0);
 	return status;
 }
@@ -257,7 +284,7 @@ static int run_call(const struct cli *c, struct policy *p)
 	namedfiles_record(&nf, c->command);
 	int status = run_isolated(c, p);
 	char *msg = NULL;
-	if (namedfiles_check(&nf, &msg) < 0) {
+	if (!in_reaper && namedfiles_check(&nf, &msg) < 0) {
 		diag_error("%s", msg);
 		free(msg);
 		status = EXIT_LANDJAIL;

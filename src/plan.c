@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "abi.h"
+#include "disklimit.h"
 #include "filter_cache.h"
 #include "hostenv.h"
 #include "landlock.h"
@@ -43,6 +44,13 @@ static bool plan_limits(const struct policy *p, const struct plan_request *rq,
 		diag_loud("processes = %s is NOT enforced: the kernel does not apply RLIMIT_NPROC "
 			  "to uid 0 (--best-effort)", at);
 	return true;
+}
+
+/* [limits] disk: what it cannot measure is refused (disklimit.h). */
+static bool plan_disk(const struct policy *p, const struct plan_request *rq,
+		      struct errlist *el)
+{
+	return disklimit_plan(p, rq->run, el);
 }
 
 /* ---- the host's own seccomp filter ------------------------------------------ */
@@ -210,7 +218,8 @@ bool plan_make(const struct policy *p, const struct plan_request *rq, struct pla
 	       struct errlist *el)
 {
 	*plan = (struct plan){ .backend = BACKEND_AUTO, .abi = 0 };
-	if (!plan_network_mode(p, el) || !plan_limits(p, rq, el) || !plan_host(p, el) ||
+	if (!plan_network_mode(p, el) || !plan_limits(p, rq, el) || !plan_disk(p, rq, el) ||
+	    !plan_host(p, el) ||
 	    !plan_backend(p, rq, plan, el))
 		return false;
 	if (plan->backend == BACKEND_LANDLOCK && !plan_landlock(p, rq, plan, el))

@@ -9,6 +9,8 @@
  *
  *   step                 refuses                            decided by
  *   limits               processes = N as root              plan_limits()
+ *   disk                 disk = without isolate, or next to plan_disk()
+ *                        another writable rule
  *   host filter          a host seccomp filter in the way   host_probe()
  *   backend              no Landlock and no user namespaces plan_backend()
  *   Landlock ABI         truncate, ioctl (warnings)         plan_landlock()

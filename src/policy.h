@@ -15,8 +15,8 @@
 
 #define POLICY_VERSION 1
 
-/* Keys of [limits]: timeout, seven rlimits and sandbox-processes (policy_limits.c). */
-#define LIMIT_KEYS 9
+/* Keys of [limits]: timeout, seven rlimits, sandbox-processes and disk (policy_limits.c). */
+#define LIMIT_KEYS 10
 
 enum fs_access { FS_RO, FS_ROX, FS_RW, FS_RWX, FS_DEV, FS_ACCESS_COUNT };
 
@@ -182,14 +182,14 @@ enum limit_unit { UNIT_SECONDS, UNIT_BYTES, UNIT_COUNT };
 
 struct limit_spec {
 	const char *key;    /* profile key */
-	int resource;       /* RLIMIT_*, or -1: the supervisor's (timeout, sandbox-processes) */
+	int resource;       /* RLIMIT_*, or -1: the supervisor's (timeout, sandbox-processes, disk) */
 	enum limit_unit unit;
 	const char *signal_name; /* the signal the kernel sends at the limit, or NULL */
 };
 
 /* Indexes into limit_table and policy.limits. */
 enum { LIMIT_TIMEOUT, LIMIT_CPU, LIMIT_MEMORY, LIMIT_FILE_SIZE, LIMIT_OPEN_FILES,
-       LIMIT_PROCESSES, LIMIT_CORE, LIMIT_STACK, LIMIT_SANDBOX_PROCESSES };
+       LIMIT_PROCESSES, LIMIT_CORE, LIMIT_STACK, LIMIT_SANDBOX_PROCESSES, LIMIT_DISK };
 
 extern const struct limit_spec limit_table[LIMIT_KEYS];
 

@@ -22,6 +22,7 @@ const struct limit_spec limit_table[LIMIT_KEYS] = {
 	[LIMIT_STACK] = { "stack", RLIMIT_STACK, UNIT_BYTES, NULL },
 	/* The sandbox's own processes, counted by the supervisor (proclimit.h). */
 	[LIMIT_SANDBOX_PROCESSES] = { "sandbox-processes", -1, UNIT_COUNT, NULL },
+	[LIMIT_DISK] = { "disk", -1, UNIT_BYTES, NULL }, /* disklimit.h */
 };
 
 static const struct {

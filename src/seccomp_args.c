@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "fdguard.h"
 #include "netpolicy.h"
 
 struct build {
@@ -152,15 +153,24 @@ static void prlimit_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
-/* Terminal input injection is never allowed. */
+static uint32_t fd_check(const struct build *b);
+
+/* Terminal input injection is never allowed; the requests that set a
+ * file's attributes are checked like fchmod (fdguard.h). */
 static void ioctl_rules(struct build *b, int nr)
 {
 	static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
+	uint64_t set[8];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
+		set[n++] = injecting[i];
+	for (size_t i = 0; i < fdguard_n_ioctls && n < ARRAY_SIZE(set); i++)
+		set[n++] = fdguard_ioctls[i];
 	struct scmp_arg_cmp none = { 0 };
-	not_in32(b, SCMP_ACT_ALLOW, nr, 1, injecting, 2, &none, 0);
-	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++) {
-		struct scmp_arg_cmp c = eq32(1, injecting[i]);
-		rule(b, b->hard, nr, 1, &c);
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, set, n, &none, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct scmp_arg_cmp c = eq32(1, set[i]);
+		rule(b, i < ARRAY_SIZE(injecting) ? b->hard : fd_check(b), nr, 1, &c);
 	}
 }
 
@@ -178,12 +188,16 @@ static void clone_rules(struct build *b, int nr)
 	bool fork = b->plan->fork;
 	bool counted = b->plan->why[nr] == WHY_COUNTED;
 	struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ };
-	c.datum_a = SECCOMP_CLONE_NEW_ANY | (fork && !counted ? 0 : CLONE_THREAD);
-	c.datum_b = fork && !counted ? 0 : CLONE_THREAD;
+	/* Threads, always; with fork = yes a new process too, with a
+	 * descriptor table of its own (below), and under sandbox-processes
+	 * it goes to the supervisor, which counts. */
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | CLONE_THREAD;
+	c.datum_b = CLONE_THREAD;
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
-	if (counted) {
+	if (fork) {
+		c.datum_a = SECCOMP_CLONE_NEW_ANY | CLONE_THREAD | CLONE_FILES;
 		c.datum_b = 0;
-		rule(b, SCMP_ACT_NOTIFY, nr, 1, &c);
+		rule(b, counted ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW, nr, 1, &c);
 	}
 	for (int bit = 0; bit < 64; bit++) {
 		if (!((uint64_t)SECCOMP_CLONE_NEW_ANY & (1ULL << bit)))
@@ -195,16 +209,102 @@ static void clone_rules(struct build *b, int nr)
 		c.datum_a = CLONE_THREAD;
 		c.datum_b = 0;
 		rule(b, b->hard, nr, 1, &c);
+		return;
+	}
+	/* A process sharing the caller's descriptor table could switch a
+	 * descriptor under a call the supervisor has checked (fdguard.h):
+	 * CLONE_FILES only for threads. */
+	c.datum_a = SECCOMP_CLONE_NEW_ANY | CLONE_THREAD | CLONE_FILES;
+	c.datum_b = CLONE_FILES;
+	rule(b, b->hard, nr, 1, &c);
+}
+
+/* A metadata or size change through a descriptor (fdguard.h): to the
+ * supervisor, which checks the file behind it; without a supervisor to
+ * ask, refused on every descriptor. */
+static uint32_t fd_check(const struct build *b)
+{
+	return b->plan->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EPERM);
+}
+
+/* The *at forms act on their descriptor with AT_EMPTY_PATH; without it
+ * they go by path, which the table allowed. */
+static void fdguard_rules(struct build *b, int nr)
+{
+	const struct fdguard_call *g = fdguard_call_of(nr);
+	if (g->flags_arg < 0) {
+		rule(b, fd_check(b), nr, 0, NULL);
+		return;
+	}
+	struct scmp_arg_cmp c = { .arg = (unsigned)g->flags_arg, .op = SCMP_CMP_MASKED_EQ,
+				  .datum_a = AT_EMPTY_PATH, .datum_b = AT_EMPTY_PATH };
+	rule(b, fd_check(b), nr, 1, &c);
+	c.datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* [limits] disk (disklimit.h): a name leaves the scratch directory only
+ * once the supervisor holds the file; no unnamed file (O_TMPFILE), which
+ * no watch would see. */
+static void removal_rules(struct build *b, int nr)
+{
+	rule(b, SCMP_ACT_NOTIFY, nr, 0, NULL);
+}
+
+#define LJ_O_TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
+
+static void tmpfile_rules(struct build *b, int nr)
+{
+	struct scmp_arg_cmp c = { .arg = nr == sysname_nr("open") ? 1 : 2,
+				  .op = SCMP_CMP_MASKED_EQ, .datum_a = LJ_O_TMPFILE_BIT,
+				  .datum_b = LJ_O_TMPFILE_BIT };
+	rule(b, SCMP_ACT_ERRNO(EOPNOTSUPP), nr, 1, &c);
+	c.datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* fcntl(F_SETFL) without O_APPEND (fdguard_unappends): to the supervisor;
+ * without one, refused on 0-2, which may be the application's log (a
+ * copy under another number is then out of reach: -v says so). */
+static void fcntl_rules(struct build *b, int nr)
+{
+	static const uint64_t setfl[] = { F_SETFL };
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, setfl, 1, &none, 0);
+	struct scmp_arg_cmp c[3] = { eq32(1, F_SETFL),
+				     { .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = O_APPEND,
+				       .datum_b = O_APPEND } };
+	rule(b, SCMP_ACT_ALLOW, nr, 2, c);
+	c[1].datum_b = 0;
+	if (b->plan->notify) {
+		rule(b, SCMP_ACT_NOTIFY, nr, 2, c);
+		return;
+	}
+	static const uint64_t std[] = { 0, 1, 2 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 0, std, 3, c, 2);
+	for (size_t i = 0; i < ARRAY_SIZE(std); i++) {
+		c[2] = eq32(0, std[i]);
+		rule(b, SCMP_ACT_ERRNO(EPERM), nr, 3, c);
 	}
 }
 
-/* The always-denied utimensat by path; futimens (a NULL path) is allowed. */
+/* utimensat with a NULL path is futimens: checked like the other
+ * descriptor forms.  By path it is always denied, unless a profile
+ * allows it, and then its AT_EMPTY_PATH form is checked too. */
 static void utimensat_rules(struct build *b, int nr)
 {
-	struct scmp_arg_cmp c = { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 };
-	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
-	c.op = SCMP_CMP_NE;
-	rule(b, b->hard, nr, 1, &c);
+	struct scmp_arg_cmp c[2] = { { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 } };
+	rule(b, fd_check(b), nr, 1, c);
+	c[0].op = SCMP_CMP_NE;
+	if (b->plan->why[nr] == WHY_ALWAYS) {
+		rule(b, b->hard, nr, 1, c);
+		return;
+	}
+	c[1] = (struct scmp_arg_cmp){ .arg = 3, .op = SCMP_CMP_MASKED_EQ,
+				      .datum_a = AT_EMPTY_PATH, .datum_b = AT_EMPTY_PATH };
+	rule(b, fd_check(b), nr, 2, c);
+	c[1].datum_b = 0;
+	rule(b, SCMP_ACT_ALLOW, nr, 2, c);
 }
 
 /* The program's execs (exec_verdicts in seccomp_verdict.c): one the table
@@ -258,6 +358,17 @@ static const struct {
 	{ "sendmsg", fastopen_rules },  { "sendto", fastopen_rules },
 	{ "socket", socket_rules },     { "socketpair", socket_rules },
 	{ "utimensat", utimensat_rules },
+	{ "fchmod", fdguard_rules },    { "fchown", fdguard_rules },
+	{ "ftruncate", fdguard_rules }, { "fallocate", fdguard_rules },
+	{ "fsetxattr", fdguard_rules }, { "fremovexattr", fdguard_rules },
+	{ "fchownat", fdguard_rules },  { "fchmodat2", fdguard_rules },
+	{ "setxattrat", fdguard_rules }, { "removexattrat", fdguard_rules },
+	{ "file_setattr", fdguard_rules },
+	{ "fcntl", fcntl_rules },
+	{ "unlink", removal_rules },    { "unlinkat", removal_rules },
+	{ "rename", removal_rules },    { "renameat", removal_rules },
+	{ "renameat2", removal_rules }, { "open", tmpfile_rules },
+	{ "openat", tmpfile_rules },
 };
 
 static bool refine(struct build *b, int nr)

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "exec_report.h"
+#include "disklimit.h"
+#include "fdguard.h"
 #include "hostenv.h"
 #include "netpolicy.h"
 #include "profile_dirs.h"
@@ -195,6 +197,11 @@ enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct 
 			*err = EACCES;
 			return ANSWER_ERRNO;
 		}
+		if (fdguard_descriptor_form(nr, (const unsigned long long *)d->args,
+					    plan->why[nr] != WHY_ALWAYS))
+			return ANSWER_CHECK_FD;
+		if (disklimit_removal(nr))
+			return ANSWER_DISK;
 		break;
 	default:
 		break;
@@ -238,6 +245,11 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 		report(LOG_WARNING, "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 		       "input injection is never allowed)", comm, req->pid, verb,
 		       (a[1] & SECCOMP_LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", (unsigned)a[0]);
+	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
+		   (a[0] & (CLONE_FILES | CLONE_THREAD | SECCOMP_CLONE_NEW_ANY)) == CLONE_FILES) {
+		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with CLONE_FILES "
+		       "for a new process (a descriptor table shared between processes is never "
+		       "allowed: landjail checks descriptors by process)", comm, req->pid, verb, nr);
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
 		   (a[0] & (uint64_t)SECCOMP_CLONE_NEW_ANY)) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with namespace "
@@ -290,6 +302,17 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener,
 			return false;
 	int err;
 	enum notify_answer ans = seccomp_answer(plan, &req.data, &err);
+	if (ans == ANSWER_CHECK_FD) {
+		fdguard_handle(plan->p, listener, &req);
+		return false;
+	}
+	if (ans == ANSWER_DISK) {
+		disklimit_before_remove();
+		resp = (struct seccomp_notif_resp){ .id = req.id,
+						    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		return false;
+	}
 	bool exec = ans == ANSWER_CONTINUE && seccomp_exec_allowed(plan, req.data.nr);
 	/* A program looping on a forbidden call (or an exec) must not flood
 	 * the log; execs are counted apart, as they are no violation. */

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "abi.h"
+#include "disklimit.h"
+#include "fdguard.h"
 #include "limit.h"
 #include "netpolicy.h"
 #include "syscall_groups.h"
@@ -47,6 +49,7 @@ static const char *const why_names[WHY_COUNT] = {
 	[WHY_UNLISTED] = "not-allowed", [WHY_DENIED] = "deny-line",
 	[WHY_ALWAYS] = "always-denied", [WHY_FORK] = "fork=no", [WHY_ABI] = "landlock-abi",
 	[WHY_COUNTED] = "sandbox-processes",
+	[WHY_DISK] = "disk-limit",
 };
 
 const char *seccomp_verdict_name(enum verdict v)
@@ -193,6 +196,13 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	nr = sysname_nr("utimensat");
 	if (nr >= 0 && plan->verdict[nr] == VERDICT_REFUSE && plan->why[nr] == WHY_ALWAYS)
 		plan->verdict[nr] = VERDICT_ARGS;
+	/* Metadata and size changes through a descriptor: the supervisor
+	 * checks the file behind it (fdguard.h); a refused call stays so. */
+	for (size_t i = 0; i <= fdguard_n_calls; i++) {
+		nr = sysname_nr(i < fdguard_n_calls ? fdguard_calls[i].name : "fcntl");
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			plan->verdict[nr] = VERDICT_ARGS;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(refined); i++) {
 		nr = sysname_nr(refined[i].name);
 		if (nr < 0 || plan->verdict[nr] != VERDICT_ALLOW)
@@ -210,6 +220,31 @@ static void special_verdicts(struct seccomp_plan *plan, const unsigned char *den
 	counted_verdicts(plan);
 }
 
+/* [limits] disk (disklimit.h): names leave the scratch directory through
+ * the supervisor, which holds their files first; no subdirectory and no
+ * unnamed file escapes its one watch. */
+static void disk_verdicts(struct seccomp_plan *plan)
+{
+	static const char *const watched[] = { "unlink", "unlinkat", "rename", "renameat",
+						"renameat2", "open", "openat" };
+	static const char *const mkdirs[] = { "mkdir", "mkdirat" };
+	if (!disklimit_enforced(plan->p, plan->notify))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(watched); i++) {
+		int nr = sysname_nr(watched[i]);
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			plan->verdict[nr] = VERDICT_ARGS;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(mkdirs); i++) {
+		int nr = sysname_nr(mkdirs[i]);
+		if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+			set(plan, nr, VERDICT_EACCES, WHY_DISK);
+	}
+	int nr = sysname_nr("openat2");
+	if (nr >= 0 && plan->verdict[nr] == VERDICT_ALLOW)
+		set(plan, nr, VERDICT_ENOSYS, WHY_DISK);
+}
+
 void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
 {
 	unsigned char *allowed = xcalloc(2, SECCOMP_MAX_NR), *denied = allowed + SECCOMP_MAX_NR;
@@ -223,6 +258,7 @@ void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct secco
 	plan->tcp = netpolicy_tcp_sockets(p, abi);
 	base_verdicts(p, plan, allowed, denied);
 	special_verdicts(plan, denied);
+	disk_verdicts(plan);
 	free(allowed);
 }
 

@@ -32,6 +32,7 @@ static const struct section_key keys[] = {
 	{ "sandbox-processes", key_limit, LIMIT_SANDBOX_PROCESSES },
 	{ "core", key_limit, LIMIT_CORE },
 	{ "stack", key_limit, LIMIT_STACK },
+	{ "disk", key_limit, LIMIT_DISK },
 };
 
 const struct section_spec section_limits = { "limits", keys, ARRAY_SIZE(keys) };

@@ -17,6 +17,8 @@
 #include "abi.h"
 #include "exitcode.h"
 #include "syscall_filter.h"
+#include "disklimit.h"
+#include "fdguard.h"
 #include "limit.h"
 #include "proclimit.h"
 #include "proctree.h"
@@ -217,6 +219,13 @@ static void on_reaper(struct supervisor *sv, int fd)
 	size_t k = proctree_signal(SIGKILL);
 	report(LOG_WARNING, "landjail (pid %d) was killed: sent SIGKILL to the %zu process%s "
 	       "of the sandbox", (int)sv->reaper->pid, k, k == 1 ? "" : "es");
+}
+
+/* [limits] disk: time to add up the call's files (disklimit.h). */
+static void on_disk(struct supervisor *sv, int fd)
+{
+	(void)sv;
+	disklimit_event(fd);
 }
 
 /* Run the event loop until the program has ended. */
@@ -433,6 +442,9 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 	int listener = sb->seccomp ? seccomp_listener_receive(sb->seccomp) : -1;
 	if (listener >= 0)
 		watch(&sv, listener, on_seccomp);
+	fdguard_inherited(sb->keep_fds, sb->n_keep_fds);
+	if (disklimit_fd() >= 0)
+		watch(&sv, disklimit_fd(), on_disk);
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
@@ -483,8 +495,10 @@ int supervise(struct sandbox *sb)
 	struct reaper r;
 	int status;
 	int rc = reaper_split(&r, &set, &status);
-	if (rc == 0)
+	if (rc == 0) {
+		sb->in_reaper = true;
 		return status; /* the reaper, after the supervisor's end */
+	}
 	if (rc < 0 && rc != -ENOSYS) {
 		diag_error("cannot start the reaper that outlives a SIGKILL of landjail: %s",
 			   strerror(-rc));

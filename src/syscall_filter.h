@@ -62,6 +62,7 @@ enum verdict_why {
 	WHY_FORK,     /* fork = no */
 	WHY_ABI,      /* the Landlock ABI leaves it to seccomp */
 	WHY_COUNTED,  /* a new process, counted against sandbox-processes (proclimit.h) */
+	WHY_DISK,     /* [limits] disk watches one directory (disklimit.h) */
 	WHY_COUNT
 };
 
@@ -120,7 +121,9 @@ int seccomp_enter(const struct seccomp_plan *plan, bool *loaded);
 int seccomp_listener_receive(struct seccomp_plan *plan);
 
 /* What the supervisor answers a notification with (seccomp_notify.c). */
-enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL };
+enum notify_answer { ANSWER_CONTINUE, ANSWER_ERRNO, ANSWER_KILL,
+		     ANSWER_CHECK_FD, /* the descriptor decides: fdguard.h */
+		     ANSWER_DISK      /* measure, then go on: disklimit.h */ };
 enum notify_answer seccomp_answer(const struct seccomp_plan *plan, const struct seccomp_data *d,
 				  int *err);
 

@@ -152,10 +152,12 @@ fails "delegate shell, wrapped: no leak into the output" red_at_center "$W/deleg
 #     cleared environment holds no secret, [network] refuses the sockets.
 {
 	echo '[profile]'
-	echo 'include = imagemagick-convert'
+	# imagemagick-convert on the shared base: no per-call isolation (which
+	# hides delegates.xml), and so no disk bound, which needs it.
+	echo 'include = base-converter imagemagick-common'
 	echo '[filesystem]'
 	echo 'rox = /usr/bin'
-	echo "rw = $W" # undoes the per-call isolation, which hides delegates.xml
+	echo "rw = $W"
 	echo '[syscalls]'
 	echo 'allow = @system-service'
 } >"$T/profiles/im-with-shell.ini"
