@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 12 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -223,6 +223,12 @@ is "control: a work directory inside another home, not in a dot-directory, is ac
 check_workdir /home/alice "${homes[@]}"
 like "TMPDIR=/home/alice (not HOME) is refused: it holds ~alice/.ssh" \
 	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
+# /var covers only /var/tmp of the forbidden directories, whose walk up
+# passes / after the walks from / and /tmp did (the walks remember the
+# directories they found clear: / is clear, /var is not).
+check_workdir /var
+like "TMPDIR=/var, the parent of a forbidden /var/tmp, is refused" \
+	"(rw|isolate) = /var would make (files in )?/var/tmp writable" "$out"
 mkdir -p "$T/bind"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/plain" "$T/bind"
