@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter_cache_rules.h"
 #include "pathid.h"
 
 char *callfiles_arg_path(const char *arg)
@@ -166,6 +167,7 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
 		cf->scratch = NULL;
 		return err;
 	}
+	filter_cache_new_scratch(cf->scratch);
 	size_t granted = p->n_fs - before;
 	policy_add_fs(p, cf->scratch, FS_RW, false, p->isolate_at);
 	for (size_t i = 0; i < p->scratch_env.n; i++)
