@@ -204,7 +204,9 @@ static void empty_dir(int dir, int depth)
 
 void callfiles_cleanup(struct callfiles *cf, bool failed)
 {
-	if (cf->scratch) {
+	/* Most calls leave the scratch directory empty: one rmdir then.  The
+	 * program cannot have replaced it (it has no right on DIR itself). */
+	if (cf->scratch && rmdir(cf->scratch) < 0 && errno != ENOENT) {
 		int fd = open(cf->scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
 			empty_dir(fd, 0);
