@@ -13,9 +13,8 @@
 #include "filter_cache_rules.h"
 #include "util.h"
 
-static const char magic[8] = "LJBPF02\n";
+static const char magic[8] = "LJBPF03\n";
 #define MAX_ENTRY (1 << 20)
-#define MAX_INSNS 4096
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
 
@@ -237,7 +236,7 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 
 /* ---- entries ------------------------------------------------------------------------- */
 
-/* magic | u32 instructions | u32 zero | SHA-256 of the inputs | program |
+/* magic | u32 payload bytes | u32 zero | SHA-256 of the inputs | payload |
  * SHA-256 of all before it */
 #define HEAD (sizeof(magic) + 8 + SHA256_BYTES)
 
@@ -268,8 +267,7 @@ static uint8_t *entry_read(const char *name, size_t *size)
 	return buf;
 }
 
-bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
-		       unsigned short *len)
+bool filter_cache_load(const void *inputs, size_t n, void **payload, size_t *payload_size)
 {
 	if (!cache.enabled)
 		return false;
@@ -284,19 +282,17 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 		memcpy(&count, buf + sizeof(magic), 4);
 		memcpy(&zero, buf + sizeof(magic) + 4, 4);
 	}
-	size_t prog = (size_t)count * sizeof(struct sock_filter);
 	bool ok = buf && size >= HEAD + SHA256_BYTES && memcmp(buf, magic, sizeof(magic)) == 0 &&
-		  zero == 0 && count > 0 && count <= MAX_INSNS &&
-		  size == HEAD + prog + SHA256_BYTES &&
+		  zero == 0 && count > 0 && size == HEAD + (size_t)count + SHA256_BYTES &&
 		  memcmp(buf + sizeof(magic) + 8, want, SHA256_BYTES) == 0;
 	if (ok) {
 		sha256(buf, size - SHA256_BYTES, sum);
 		ok = memcmp(sum, buf + size - SHA256_BYTES, SHA256_BYTES) == 0;
 	}
 	if (ok) {
-		*insns = xmalloc(prog);
-		memcpy(*insns, buf + HEAD, prog);
-		*len = (unsigned short)count;
+		*payload = xmalloc(count);
+		memcpy(*payload, buf + HEAD, count);
+		*payload_size = count;
 		note("from the filter cache %s", cache.dir);
 	} else if (buf) {
 		note("compiled; the entry %s/%s was damaged and is replaced", cache.dir, name);
@@ -305,19 +301,25 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 	return ok;
 }
 
-void filter_cache_store(const void *inputs, size_t n, const struct sock_filter *insns,
-			unsigned short len)
+/* A payload the loader refused for its content (filter_cache.h). */
+void filter_cache_damaged(void)
 {
-	if (!cache.enabled || !len || len > MAX_INSNS)
+	note("compiled; an entry in the filter cache %s was damaged and is replaced",
+	     cache.dir);
+}
+
+void filter_cache_store(const void *inputs, size_t n, const void *payload, size_t payload_size)
+{
+	if (!cache.enabled || !payload_size || payload_size > MAX_ENTRY)
 		return;
-	size_t prog = len * sizeof(struct sock_filter), size = HEAD + prog + SHA256_BYTES;
+	size_t size = HEAD + payload_size + SHA256_BYTES;
 	uint8_t *buf = xcalloc(1, size), digest[SHA256_BYTES];
-	uint32_t count = len;
+	uint32_t count = (uint32_t)payload_size;
 	memcpy(buf, magic, sizeof(magic));
 	memcpy(buf + sizeof(magic), &count, 4);
 	sha256(inputs, n, digest);
 	memcpy(buf + sizeof(magic) + 8, digest, SHA256_BYTES);
-	memcpy(buf + HEAD, insns, prog);
+	memcpy(buf + HEAD, payload, payload_size);
 	sha256(buf, size - SHA256_BYTES, buf + size - SHA256_BYTES);
 	char name[2 * SHA256_BYTES + 5];
 	entry_name(digest, name);
