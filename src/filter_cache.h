@@ -30,7 +30,10 @@
 
 #define SHA256_BYTES 32
 
+/* With the CPU's SHA extensions where glibc reports them usable. */
 void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
+/* Always the portable rounds (for the unit test to compare). */
+void sha256_portable(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
 
 /* Before the filter is prepared: may this run's program write the cache?
  * Returns -EPERM with *msg (malloc'd) when it may: the run must be
