@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter_cache_rules.h"
 #include "pathid.h"
 
 char *callfiles_arg_path(const char *arg)
@@ -166,6 +167,7 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
 		cf->scratch = NULL;
 		return err;
 	}
+	filter_cache_new_scratch(cf->scratch);
 	size_t granted = p->n_fs - before;
 	policy_add_fs(p, cf->scratch, FS_RW, false, p->isolate_at);
 	for (size_t i = 0; i < p->scratch_env.n; i++)
@@ -202,7 +204,9 @@ static void empty_dir(int dir, int depth)
 
 void callfiles_cleanup(struct callfiles *cf, bool failed)
 {
-	if (cf->scratch) {
+	/* Most calls leave the scratch directory empty: one rmdir then.  The
+	 * program cannot have replaced it (it has no right on DIR itself). */
+	if (cf->scratch && rmdir(cf->scratch) < 0 && errno != ENOENT) {
 		int fd = open(cf->scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
 			empty_dir(fd, 0);

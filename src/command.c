@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -191,16 +192,42 @@ static bool grants_by_path(struct exec_rules *rs, const char *canon)
 	return false;
 }
 
-char *command_script_interpreter(const char *path)
+/* The first page of a file to execute, and the file still open for what
+ * lies beyond it: the #! line and the ELF headers are read from one read. */
+struct head {
+	int fd;
+	ssize_t n;
+	unsigned char buf[4096];
+};
+
+static bool head_open(const char *path, struct head *h)
+{
+	h->fd = open(path, O_RDONLY | O_CLOEXEC);
+	h->n = h->fd >= 0 ? read(h->fd, h->buf, sizeof(h->buf)) : -1;
+	if (h->n >= 0)
+		return true;
+	if (h->fd >= 0)
+		close(h->fd);
+	return false;
+}
+
+/* n bytes at off: from the page read already, else from the file. */
+static bool head_get(const struct head *h, void *out, size_t n, uint64_t off)
+{
+	if (off <= (uint64_t)h->n && n <= (uint64_t)h->n - off) {
+		memcpy(out, h->buf + off, n);
+		return true;
+	}
+	return off <= (uint64_t)INT64_MAX && pread(h->fd, out, n, (off_t)off) == (ssize_t)n;
+}
+
+static char *script_interpreter(const struct head *h)
 {
 	char line[256];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	size_t n = (size_t)h->n < sizeof(line) - 1 ? (size_t)h->n : sizeof(line) - 1;
+	if (n < 3 || h->buf[0] != '#' || h->buf[1] != '!')
 		return NULL;
-	ssize_t n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n < 3 || line[0] != '#' || line[1] != '!')
-		return NULL;
+	memcpy(line, h->buf, n);
 	line[n] = '\0';
 	char *s = line + 2;
 	s += strspn(s, " \t");
@@ -208,33 +235,45 @@ char *command_script_interpreter(const char *path)
 	return len ? xstrndup(s, len) : NULL;
 }
 
-char *command_elf_interpreter(const char *path)
+static char *elf_interpreter(const struct head *h)
 {
-	char *interp = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
 	Elf64_Ehdr eh;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 256)
-		goto out;
+	if (!head_get(h, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phnum > 256)
+		return NULL;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		off_t off = (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph));
-		if (pread(fd, &ph, sizeof(ph), off) != (ssize_t)sizeof(ph))
+		if (!head_get(h, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph)))
 			break;
 		if (ph.p_type != PT_INTERP || ph.p_filesz < 2 || ph.p_filesz > PATH_MAX)
 			continue;
-		interp = xcalloc(1, ph.p_filesz + 1);
-		if (pread(fd, interp, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz) {
-			free(interp);
-			interp = NULL;
-		}
+		char *interp = xcalloc(1, ph.p_filesz + 1);
+		if (head_get(h, interp, ph.p_filesz, ph.p_offset))
+			return interp;
+		free(interp);
 		break;
 	}
-out:
-	close(fd);
+	return NULL;
+}
+
+char *command_script_interpreter(const char *path)
+{
+	struct head h;
+	if (!head_open(path, &h))
+		return NULL;
+	char *interp = script_interpreter(&h);
+	close(h.fd);
+	return interp;
+}
+
+char *command_elf_interpreter(const char *path)
+{
+	struct head h;
+	if (!head_open(path, &h))
+		return NULL;
+	char *interp = elf_interpreter(&h);
+	close(h.fd);
 	return interp;
 }
 
@@ -270,12 +309,16 @@ bool command_executable_under(const struct policy *p, const char *resolved, char
 	 * dynamic loader, are opened for execution by the kernel as well. */
 	char *interp = NULL, *loader = NULL;
 	bool ok = check_one(&rs, resolved, hint);
-	if (ok)
-		interp = command_script_interpreter(resolved);
+	struct head h;
+	if (ok && head_open(resolved, &h)) {
+		interp = script_interpreter(&h);
+		loader = interp ? NULL : elf_interpreter(&h);
+		close(h.fd);
+	}
 	if (ok && interp)
 		ok = check_one(&rs, interp, hint);
-	if (ok)
-		loader = command_elf_interpreter(interp ? interp : resolved);
+	if (ok && interp)
+		loader = command_elf_interpreter(interp);
 	if (ok && loader)
 		ok = check_one(&rs, loader, hint);
 	free(loader);

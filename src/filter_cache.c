@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "filter_cache_rules.h"
 #include "util.h"
 
-static const char magic[8] = "LJBPF02\n";
+static const char magic[8] = "LJBPF03\n";
 #define MAX_ENTRY (1 << 20)
-#define MAX_INSNS 4096
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
 
@@ -54,14 +54,76 @@ static void sha_block(uint32_t h[8], const uint8_t *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES])
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <sys/platform/x86.h>
+
+/* The SHA extensions (sha256rnds2, sha256msg1/2): some 10x the portable
+ * rounds, on every entry load.  Four rounds per step; W[i % 4] holds the
+ * schedule words 4i..4i+3, computed two and one steps ahead. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void sha_blocks_ni(uint32_t h[8],
+									const uint8_t *p,
+									size_t blocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* CDAB */
+	__m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* EFGH */
+	__m128i s0 = _mm_alignr_epi8(t, s1, 8);     /* ABEF */
+	s1 = _mm_blend_epi16(s1, t, 0xF0);          /* CDGH */
+	for (; blocks--; p += 64) {
+		__m128i save0 = s0, save1 = s1, w[4];
+		for (int i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+		for (int i = 0; i < 16; i++) {
+			__m128i m = _mm_add_epi32(w[i % 4], _mm_loadu_si128((const __m128i *)&sha_k[4 * i]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			if (i >= 3 && i < 15) {
+				__m128i n = _mm_add_epi32(w[(i + 1) % 4],
+							  _mm_alignr_epi8(w[i % 4], w[(i + 3) % 4], 4));
+				w[(i + 1) % 4] = _mm_sha256msg2_epu32(n, w[i % 4]);
+			}
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+			if (i >= 1 && i < 13)
+				w[(i + 3) % 4] = _mm_sha256msg1_epu32(w[(i + 3) % 4], w[i % 4]);
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1B);           /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);          /* DCHG */
+	s0 = _mm_blend_epi16(t, s1, 0xF0);         /* DCBA */
+	s1 = _mm_alignr_epi8(s1, t, 8);            /* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+/* glibc has read CPUID already: no instruction that traps here. */
+static bool sha_ni(void)
+{
+	return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
+}
+#endif
+
+static void sha_blocks(uint32_t h[8], const uint8_t *p, size_t blocks, bool portable)
+{
+#if defined(__x86_64__)
+	if (!portable && sha_ni()) {
+		sha_blocks_ni(h, p, blocks);
+		return;
+	}
+#endif
+	(void)portable;
+	for (size_t i = 0; i < blocks; i++)
+		sha_block(h, p + 64 * i);
+}
+
+static void sha256_with(const void *msg, size_t n, uint8_t out[SHA256_BYTES], bool portable)
 {
 	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	const uint8_t *m = msg;
 	size_t full = n - n % 64;
-	for (size_t i = 0; i < full; i += 64)
-		sha_block(h, m + i);
+	sha_blocks(h, m, full / 64, portable);
 	/* The tail, 0x80, zeros, and the length in bits: one or two blocks. */
 	uint8_t tail[128] = { 0 };
 	size_t rest = n % 64, blocks = rest < 56 ? 1 : 2;
@@ -70,11 +132,20 @@ void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES])
 	uint64_t bits = (uint64_t)n * 8;
 	for (int i = 0; i < 8; i++)
 		tail[blocks * 64 - 1 - i] = (uint8_t)(bits >> (8 * i));
-	for (size_t b = 0; b < blocks; b++)
-		sha_block(h, tail + 64 * b);
+	sha_blocks(h, tail, blocks, portable);
 	for (int i = 0; i < 8; i++)
 		for (int j = 0; j < 4; j++)
 			out[4 * i + j] = (uint8_t)(h[i] >> (24 - 8 * j));
+}
+
+void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES])
+{
+	sha256_with(msg, n, out, false);
+}
+
+void sha256_portable(const void *msg, size_t n, uint8_t out[SHA256_BYTES])
+{
+	sha256_with(msg, n, out, true);
 }
 
 /* ---- where the cache is ------------------------------------------------------------ */
@@ -116,47 +187,6 @@ bool filter_cache_enabled(void)
 	return cache.enabled;
 }
 
-/* ---- which inodes a sandbox must not be able to write ------------------------------ */
-
-struct ino_set {
-	struct { dev_t dev; ino_t ino; } v[256];
-	size_t n;
-	bool full; /* more than fit: the check must fail closed */
-};
-
-static void set_add_path(struct ino_set *s, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return;
-	if (s->n == ARRAY_SIZE(s->v))
-		s->full = true;
-	else
-		s->v[s->n].dev = st.st_dev, s->v[s->n++].ino = st.st_ino;
-}
-
-static bool set_has(const struct ino_set *s, const struct stat *st)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
-			return true;
-	return false;
-}
-
-/* path and every directory above it, as far as they exist. */
-static void set_add_ancestors(struct ino_set *s, const char *path)
-{
-	char *p = xstrdup(path);
-	for (;;) {
-		set_add_path(s, p[0] ? p : "/");
-		char *slash = strrchr(p, '/');
-		if (!slash || !p[0])
-			break;
-		*slash = '\0';
-	}
-	free(p);
-}
-
 /* The canonical form of path as far as it exists, with the rest appended:
  * the cache directory may not exist yet, and its parent may be a link. */
 static char *canonical(const char *path)
@@ -176,116 +206,6 @@ static char *canonical(const char *path)
 	return out;
 }
 
-/* Is prefix equal to path or a directory above it (as strings)? */
-static size_t under(const char *prefix, const char *path)
-{
-	size_t n = strlen(prefix);
-	if (n == 1 && prefix[0] == '/')
-		return path[0] == '/' ? 0 : (size_t)-1;
-	return strncmp(prefix, path, n) == 0 && (path[n] == '/' || !path[n]) ? n : (size_t)-1;
-}
-
-/* mountinfo escapes blanks and backslashes as \ooo. */
-static void unescape(char *s)
-{
-	char *o = s;
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
-			*o = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = '\0';
-}
-
-struct mnt {
-	unsigned major, minor;
-	char root[4096], point[4096];
-};
-
-static bool mnt_parse(const char *line, struct mnt *m)
-{
-	if (sscanf(line, "%*d %*d %u:%u %4095s %4095s", &m->major, &m->minor, m->root,
-		   m->point) != 4)
-		return false;
-	unescape(m->root);
-	unescape(m->point);
-	return true;
-}
-
-/* /proc/self/mountinfo in one piece (malloc'd), or NULL: one or two
- * reads instead of a stdio buffer's many. */
-static char *read_mountinfo(void)
-{
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 16384, n = 0;
-	char *buf = xmalloc(cap);
-	for (ssize_t r = 1; r > 0; n += (size_t)r) {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap *= 2);
-		if ((r = read(fd, buf + n, cap - n - 1)) < 0) {
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-	}
-	close(fd);
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Every other place where the directory canon (canonical) is visible: a
- * bind mount of it or of a directory above it elsewhere.  The directories
- * above each such place go into s too.  -errno when mountinfo cannot be
- * read: then bind mounts cannot be ruled out. */
-static int set_add_aliases(struct ino_set *s, const char *canon)
-{
-	char *info = read_mountinfo();
-	if (!info)
-		return -errno;
-	size_t lines = 0;
-	for (char *c = info; *c; c++)
-		if (*c == '\n')
-			*c = '\0', lines++;
-	struct mnt *m = xmalloc(sizeof(*m)), *home = xcalloc(1, sizeof(*home));
-	size_t best = 0;
-	/* First the mount canon lies on: the longest mount point above it
-	 * (the last such line wins: it is mounted over the others). */
-	char *line = info;
-	for (size_t i = 0; i < lines; i++, line += strlen(line) + 1)
-		if (mnt_parse(line, m) && under(m->point, canon) != (size_t)-1 &&
-		    strlen(m->point) >= best) {
-			best = strlen(m->point);
-			*home = *m;
-		}
-	char *rel = xasprintf("%s%s", strcmp(home->root, "/") ? home->root : "",
-			      home->point[0] ? canon + under(home->point, canon) : "");
-	if (!rel[0]) {
-		free(rel);
-		rel = xstrdup("/");
-	}
-	line = info;
-	for (size_t i = 0; home->point[0] && i < lines; i++, line += strlen(line) + 1) {
-		size_t k;
-		if (!mnt_parse(line, m) || m->major != home->major || m->minor != home->minor ||
-		    (k = under(m->root, rel)) == (size_t)-1)
-			continue;
-		char *alias = xasprintf("%s%s", strcmp(m->point, "/") ? m->point : "", rel + k);
-		if (strcmp(alias, canon))
-			set_add_ancestors(s, alias[0] ? alias : "/");
-		free(alias);
-	}
-	free(rel);
-	free(m);
-	free(home);
-	free(info);
-	return 0;
-}
-
 static uid_t euid(void)
 {
 	static uid_t uid = (uid_t)-1;
@@ -294,80 +214,6 @@ static uid_t euid(void)
 	return uid;
 }
 
-/* May rule r (its inode: st) let the program change what the cache
- * directory (dir, with the directories above it and their aliases in s)
- * holds?  A directory rule does when it names one of them; a file rule
- * when the file is an entry, that is sits in the cache directory itself. */
-static bool rule_reaches(const struct fs_rule *r, const struct stat *st, const struct ino_set *s,
-			 const struct stat *dir)
-{
-	if (S_ISDIR(st->st_mode))
-		return set_has(s, st);
-	if (!S_ISREG(st->st_mode) || !dir)
-		return false;
-	char *real = r->fd >= 0 ? fd_realpath(r->fd) : realpath(r->path, NULL);
-	char *slash = real ? strrchr(real, '/') : NULL;
-	struct stat parent;
-	bool in = false;
-	if (slash) {
-		*slash = '\0';
-		in = stat(real[0] ? real : "/", &parent) == 0 && parent.st_dev == dir->st_dev &&
-		     parent.st_ino == dir->st_ino;
-	}
-	free(real);
-	return in;
-}
-
-static char *rule_refused(const struct fs_rule *r, const char *canon)
-{
-	char *rule = r->at.line ? xasprintf("%s:%u: %s %s", r->at.file, r->at.line,
-					    fs_access_name(r->access), r->path)
-				: xstrdup(r->at.file);
-	char *msg = xasprintf("%s lets the program write landjail's filter cache (%s): it "
-			      "could plant a filter that a later run loads; refusing (narrow "
-			      "the rule, or move the cache out of its reach with "
-			      "XDG_CACHE_HOME)", rule, canon);
-	free(rule);
-	return msg;
-}
-
-/* -EPERM with *msg when some rule of p reaches the cache at canon (dir:
- * its inode, NULL when it does not exist). */
-static int check_rules(const struct policy *p, const char *canon, const struct stat *dir,
-		       char **msg)
-{
-	struct ino_set *s = xcalloc(1, sizeof(*s));
-	struct stat *st = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*st));
-	bool *writes = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*writes)), dirs = false;
-	for (size_t i = 0; i < p->n_fs; i++) {
-		const struct fs_rule *r = &p->fs[i];
-		writes[i] = !r->missing && fs_access_writes(r->access) &&
-			    (r->fd >= 0 ? fstat(r->fd, &st[i]) : stat(r->path, &st[i])) == 0;
-		dirs |= writes[i] && S_ISDIR(st[i].st_mode);
-	}
-	int err = 0;
-	if (dirs) {
-		set_add_ancestors(s, canon);
-		err = set_add_aliases(s, canon);
-	}
-	if (!err && s->full)
-		err = -E2BIG;
-	if (err < 0)
-		*msg = xasprintf("%s, so landjail cannot tell whether this policy's writable "
-				 "directories hold its filter cache (%s); refusing",
-				 err == -E2BIG ? "the cache directory is visible in more places "
-						 "than landjail tracks (bind mounts)"
-					       : "cannot read /proc/self/mountinfo", canon);
-	for (size_t i = 0; !err && i < p->n_fs; i++)
-		if (writes[i] && rule_reaches(&p->fs[i], &st[i], s, dir)) {
-			*msg = rule_refused(&p->fs[i], canon);
-			err = -EPERM;
-		}
-	free(writes);
-	free(st);
-	free(s);
-	return err;
-}
 
 /* The cache directory and its parent (~/.cache may not exist yet), 0700,
  * but never more: a HOME or XDG_CACHE_HOME parent that does not exist
@@ -440,7 +286,7 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 		canon = canonical(dir);
 		exists = stat(canon, &st) == 0;
 	}
-	int err = check_rules(p, canon, exists ? &st : NULL, msg);
+	int err = filter_cache_check_rules(p, canon, exists ? &st : NULL, msg);
 	free(canon);
 	if (err < 0 || fd < 0) {
 		if (fd >= 0)
@@ -461,7 +307,7 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 
 /* ---- entries ------------------------------------------------------------------------- */
 
-/* magic | u32 instructions | u32 zero | SHA-256 of the inputs | program |
+/* magic | u32 payload bytes | u32 zero | SHA-256 of the inputs | payload |
  * SHA-256 of all before it */
 #define HEAD (sizeof(magic) + 8 + SHA256_BYTES)
 
@@ -492,8 +338,7 @@ static uint8_t *entry_read(const char *name, size_t *size)
 	return buf;
 }
 
-bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
-		       unsigned short *len)
+bool filter_cache_load(const void *inputs, size_t n, void **payload, size_t *payload_size)
 {
 	if (!cache.enabled)
 		return false;
@@ -508,19 +353,17 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 		memcpy(&count, buf + sizeof(magic), 4);
 		memcpy(&zero, buf + sizeof(magic) + 4, 4);
 	}
-	size_t prog = (size_t)count * sizeof(struct sock_filter);
 	bool ok = buf && size >= HEAD + SHA256_BYTES && memcmp(buf, magic, sizeof(magic)) == 0 &&
-		  zero == 0 && count > 0 && count <= MAX_INSNS &&
-		  size == HEAD + prog + SHA256_BYTES &&
+		  zero == 0 && count > 0 && size == HEAD + (size_t)count + SHA256_BYTES &&
 		  memcmp(buf + sizeof(magic) + 8, want, SHA256_BYTES) == 0;
 	if (ok) {
 		sha256(buf, size - SHA256_BYTES, sum);
 		ok = memcmp(sum, buf + size - SHA256_BYTES, SHA256_BYTES) == 0;
 	}
 	if (ok) {
-		*insns = xmalloc(prog);
-		memcpy(*insns, buf + HEAD, prog);
-		*len = (unsigned short)count;
+		*payload = xmalloc(count);
+		memcpy(*payload, buf + HEAD, count);
+		*payload_size = count;
 		note("from the filter cache %s", cache.dir);
 	} else if (buf) {
 		note("compiled; the entry %s/%s was damaged and is replaced", cache.dir, name);
@@ -529,19 +372,25 @@ bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
 	return ok;
 }
 
-void filter_cache_store(const void *inputs, size_t n, const struct sock_filter *insns,
-			unsigned short len)
+/* A payload the loader refused for its content (filter_cache.h). */
+void filter_cache_damaged(void)
 {
-	if (!cache.enabled || !len || len > MAX_INSNS)
+	note("compiled; an entry in the filter cache %s was damaged and is replaced",
+	     cache.dir);
+}
+
+void filter_cache_store(const void *inputs, size_t n, const void *payload, size_t payload_size)
+{
+	if (!cache.enabled || !payload_size || payload_size > MAX_ENTRY)
 		return;
-	size_t prog = len * sizeof(struct sock_filter), size = HEAD + prog + SHA256_BYTES;
+	size_t size = HEAD + payload_size + SHA256_BYTES;
 	uint8_t *buf = xcalloc(1, size), digest[SHA256_BYTES];
-	uint32_t count = len;
+	uint32_t count = (uint32_t)payload_size;
 	memcpy(buf, magic, sizeof(magic));
 	memcpy(buf + sizeof(magic), &count, 4);
 	sha256(inputs, n, digest);
 	memcpy(buf + sizeof(magic) + 8, digest, SHA256_BYTES);
-	memcpy(buf + HEAD, insns, prog);
+	memcpy(buf + HEAD, payload, payload_size);
 	sha256(buf, size - SHA256_BYTES, buf + size - SHA256_BYTES);
 	char name[2 * SHA256_BYTES + 5];
 	entry_name(digest, name);

@@ -5,7 +5,8 @@
  * depends on the filter's inputs.  Entries live in $XDG_CACHE_HOME/landjail
  * (or $HOME/.cache/landjail), a directory of the caller's own with mode
  * 0700, named by the SHA-256 of the inputs, each holding that digest, the
- * program and a SHA-256 of all before it (torn or truncated files fail it).
+ * verdict table and the program, and a SHA-256 of all before it (torn or
+ * truncated files fail it).
  *
  * Why a planted entry cannot be loaded: no secret is involved (the kernel
  * keyring, which the old design used, is denied inside most service
@@ -29,7 +30,10 @@
 
 #define SHA256_BYTES 32
 
+/* With the CPU's SHA extensions where glibc reports them usable. */
 void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
+/* Always the portable rounds (for the unit test to compare). */
+void sha256_portable(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
 
 /* Before the filter is prepared: may this run's program write the cache?
  * Returns -EPERM with *msg (malloc'd) when it may: the run must be
@@ -41,11 +45,13 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg);
 /* Was the cache enabled by filter_cache_admit()? */
 bool filter_cache_enabled(void);
 
-/* A hit fills *insns (malloc'd) and *len. */
-bool filter_cache_load(const void *inputs, size_t n, struct sock_filter **insns,
-		       unsigned short *len);
-void filter_cache_store(const void *inputs, size_t n, const struct sock_filter *insns,
-			unsigned short len);
+/* An entry holds an opaque payload (seccomp_cache.c: the verdict table
+ * and the program) under the SHA-256 of its inputs.  A hit fills
+ * *payload (malloc'd) and *size. */
+bool filter_cache_load(const void *inputs, size_t n, void **payload, size_t *size);
+void filter_cache_store(const void *inputs, size_t n, const void *payload, size_t size);
+/* The caller found a loaded payload unusable: -v says so. */
+void filter_cache_damaged(void);
 
 /* For -v: where this run's filter came from or why the cache was not
  * used ("from the filter cache /home/u/.cache/landjail", ...). */

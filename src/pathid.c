@@ -1,6 +1,7 @@
 #include "pathid.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,25 +30,69 @@ static bool same(const struct pathid *a, const struct pathid *b)
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
-bool pathid_walk_up(int fd, bool (*fn)(const struct pathid *id, void *arg), void *arg)
+/* How a walk ended: fn matched, fn knew the rest to be clear, the root
+ * was reached, or a step failed (the rest is unknown). */
+enum walk_end { WALK_MATCH, WALK_CLEAR, WALK_ROOT, WALK_FAILED };
+
+/* fn for fd's directory and each ancestor up to the root, until fn says
+ * WALK_MATCH or WALK_CLEAR (WALK_ROOT: go on).  One fstatat per level:
+ * a path of n ".." components from fd resolves exactly as n successive
+ * openat(..., "..") would, across mount points as the kernel walks them,
+ * without a descriptor per level.  Past PATH_MAX/3 levels the walk goes
+ * on from a descriptor of the deepest one reached. */
+static enum walk_end walk(int fd, enum walk_end (*fn)(const struct pathid *id, void *arg),
+			  void *arg)
 {
 	struct pathid id, up;
 	if (!pathid_of_fd(fd, &id))
-		return false;
-	int cur = dup(fd);
-	bool found = false;
-	while (cur >= 0 && !(found = fn(&id, arg))) {
-		int parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		close(cur);
-		cur = parent;
-		/* The root is its own parent. */
-		if (cur < 0 || !pathid_of_fd(cur, &up) || same(&up, &id))
+		return WALK_FAILED;
+	char rel[PATH_MAX];
+	size_t n = 0;
+	int base = fd;
+	enum walk_end end;
+	while ((end = fn(&id, arg)) == WALK_ROOT) {
+		if (n + sizeof("/..") > sizeof(rel)) {
+			int next = openat(base, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (base != fd)
+				close(base);
+			base = next, n = 0;
+			if (base < 0) {
+				end = WALK_FAILED;
+				break;
+			}
+		}
+		memcpy(rel + n, n ? "/.." : "..", n ? sizeof("/..") : sizeof(".."));
+		n += n ? 3 : 2;
+		struct stat st;
+		if (fstatat(base, rel, &st, 0) < 0) {
+			end = WALK_FAILED;
 			break;
+		}
+		up = (struct pathid){ .dev = st.st_dev, .ino = st.st_ino };
+		if (same(&up, &id))
+			break; /* the root is its own parent */
 		id = up;
 	}
-	if (cur >= 0)
-		close(cur);
-	return found;
+	if (base != fd && base >= 0)
+		close(base);
+	return end;
+}
+
+struct match_fn {
+	bool (*fn)(const struct pathid *id, void *arg);
+	void *arg;
+};
+
+static enum walk_end call_match(const struct pathid *id, void *arg)
+{
+	const struct match_fn *m = arg;
+	return m->fn(id, m->arg) ? WALK_MATCH : WALK_ROOT;
+}
+
+bool pathid_walk_up(int fd, bool (*fn)(const struct pathid *id, void *arg), void *arg)
+{
+	struct match_fn m = { fn, arg };
+	return walk(fd, call_match, &m) == WALK_MATCH;
 }
 
 /* A writable rule's target, as the program will resolve it. */
@@ -59,15 +104,33 @@ static bool rule_target(const struct fs_rule *r, struct pathid *out)
 	return !r->missing && policy_path_per_process(r->path) && pathid_of_path(r->path, out);
 }
 
-static bool in_set(const struct pathid *id, void *arg)
+static bool has(const struct pathid *v, size_t n, const struct pathid *id)
 {
-	struct pathid_set *t = arg; /* the first match wins, walking up */
+	for (size_t i = 0; i < n; i++)
+		if (same(&v[i], id))
+			return true;
+	return false;
+}
+
+/* The first match wins, walking up.  A directory that an earlier walk
+ * passed without a match has no matching ancestor either: the walk can
+ * stop there (the forbid check walks up from a dozen directories that
+ * share their upper levels). */
+static enum walk_end in_set(const struct pathid *id, void *arg)
+{
+	struct pathid_set *t = arg;
 	for (size_t i = 0; i < t->n; i++)
 		if (same(&t->id[i], id)) {
 			t->hit = t->rule[i];
-			return true;
+			return WALK_MATCH;
 		}
-	return false;
+	if (has(t->clear, t->n_clear, id))
+		return WALK_CLEAR;
+	if (t->n_walked < ARRAY_SIZE(t->walked))
+		t->walked[t->n_walked++] = *id;
+	else
+		t->overflow = true;
+	return WALK_ROOT;
 }
 
 void pathid_set_writable(const struct policy *p, struct pathid_set *t)
@@ -82,8 +145,15 @@ void pathid_set_writable(const struct policy *p, struct pathid_set *t)
 ssize_t pathid_set_covering(struct pathid_set *t, int dir)
 {
 	t->hit = -1;
-	if (t->n)
-		pathid_walk_up(dir, in_set, t);
+	if (!t->n)
+		return -1;
+	t->n_walked = 0;
+	t->overflow = false;
+	enum walk_end end = walk(dir, in_set, t);
+	/* Only a whole walk without a match proves what it passed clear. */
+	if ((end == WALK_ROOT || end == WALK_CLEAR) && !t->overflow)
+		for (size_t i = 0; i < t->n_walked && t->n_clear < ARRAY_SIZE(t->clear); i++)
+			t->clear[t->n_clear++] = t->walked[i];
 	return t->hit;
 }
 

@@ -27,17 +27,24 @@ bool pathid_of_path(const char *path, struct pathid *out);
 
 /* Call fn for fd's directory and each ancestor up to the root (".." at
  * each step, across mount points as the kernel walks them), until fn
- * returns true; true if it did.  fd must be a directory (O_PATH will do). */
+ * returns true; true if it did.  fd must be a directory (O_PATH will do).
+ * One fstatat per level. */
 bool pathid_walk_up(int fd, bool (*fn)(const struct pathid *id, void *arg), void *arg);
 
 /* The resolved targets of p's writable rules (rw, rwx, dev), to test
  * many directories against them.  Allocated with room for one more entry,
- * which a caller may add with an index of its own. */
+ * which a caller may add with an index of its own, before the first
+ * pathid_set_covering() (which remembers what it found clear). */
 struct pathid_set {
 	struct pathid *id;
 	ssize_t *rule; /* the index in p->fs of each (or the caller's) */
 	size_t n;
 	ssize_t hit;
+	/* Directories known to have no target at or above them (a memo of
+	 * earlier walks), and the current walk's directories. */
+	struct pathid clear[64], walked[32];
+	size_t n_clear, n_walked;
+	bool overflow;
 };
 void pathid_set_writable(const struct policy *p, struct pathid_set *t);
 /* The rule covering dir (an open directory), or -1. */

@@ -13,21 +13,33 @@
 #include "netpolicy.h"
 #include <seccomp.h>
 
-/* Everything seccomp_build() reads, in one canonical block: the key of the
- * filter cache. */
+/* Everything the verdict table and seccomp_build() read, in one
+ * canonical block, followed by the policy's allow and deny lines as
+ * written (a flag byte and the NUL-terminated name each): the key of the
+ * filter cache.  Keyed by the names, not the table they resolve to, so
+ * that a hit skips resolving them; the names resolve the same while this
+ * binary (exe) and libseccomp are the same, and the table comes back
+ * from the entry. */
 struct filter_inputs {
 	char version[16];
 	char arch[16];
 	unsigned libseccomp[3];
 	uint64_t exe[4]; /* this very binary: a rebuild or an upgrade misses */
-	uint8_t allowlist, fork, notify, dflt, mode, unix_ok, tcp;
-	int32_t sock;
-	unsigned char verdict[SECCOMP_MAX_NR], why[SECCOMP_MAX_NR];
+	int32_t abi, sys_default, sys_fork, sock;
+	uint8_t allowlist, fork, notify, mode, unix_ok, tcp;
 };
 
-static void cache_inputs(const struct seccomp_plan *plan, struct filter_inputs *in)
+/* The payload of an entry: the verdict table, then the program. */
+#define TABLES (2 * SECCOMP_MAX_NR)
+
+static uint8_t *cache_inputs(const struct seccomp_plan *plan, size_t *size)
 {
-	memset(in, 0, sizeof(*in));
+	const struct policy *p = plan->p;
+	size_t n = sizeof(struct filter_inputs);
+	for (size_t i = 0; i < p->sys.n_rules; i++)
+		n += 2 + strlen(p->sys.rules[i].name);
+	uint8_t *buf = xcalloc(1, n);
+	struct filter_inputs *in = (struct filter_inputs *)buf;
 	snprintf(in->version, sizeof(in->version), "%s", LANDJAIL_VERSION);
 	snprintf(in->arch, sizeof(in->arch), "%08x", (unsigned)seccomp_arch_native());
 	const struct scmp_version *v = seccomp_version();
@@ -41,16 +53,25 @@ static void cache_inputs(const struct seccomp_plan *plan, struct filter_inputs *
 		in->exe[2] = (uint64_t)st.st_size;
 		in->exe[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 	}
+	in->abi = plan->abi;
+	in->sys_default = p->sys.dflt;
+	in->sys_fork = p->sys.fork;
+	in->sock = plan->sock[1];
 	in->allowlist = plan->allowlist;
 	in->fork = plan->fork;
 	in->notify = plan->notify;
-	in->dflt = (uint8_t)(plan->p->sys.dflt + 1);
-	in->mode = (uint8_t)policy_net_mode(plan->p);
-	in->unix_ok = policy_net_unix_allowed(plan->p);
+	in->mode = (uint8_t)policy_net_mode(p);
+	in->unix_ok = policy_net_unix_allowed(p);
 	in->tcp = plan->tcp;
-	in->sock = plan->sock[1];
-	memcpy(in->verdict, plan->verdict, sizeof(in->verdict));
-	memcpy(in->why, plan->why, sizeof(in->why));
+	uint8_t *o = buf + sizeof(*in);
+	for (size_t i = 0; i < p->sys.n_rules; i++) {
+		size_t len = strlen(p->sys.rules[i].name) + 1;
+		*o++ = p->sys.rules[i].allow;
+		memcpy(o, p->sys.rules[i].name, len);
+		o += len;
+	}
+	*size = n;
+	return buf;
 }
 
 /* Whether this run may use the filter cache was decided, with the
@@ -64,17 +85,48 @@ int seccomp_cache_usable(const struct seccomp_plan *plan, bool *usable, char **m
 	return 0;
 }
 
-bool seccomp_cache_load(const struct seccomp_plan *plan, void **key, size_t *key_len,
-			struct sock_filter **insns, unsigned short *len)
+/* A payload of this binary's layout, every verdict and reason in range. */
+static bool payload_valid(const uint8_t *pl, size_t size)
 {
-	struct filter_inputs *in = xmalloc(sizeof(*in));
-	cache_inputs(plan, in);
-	*key = in;
-	*key_len = sizeof(*in);
-	return filter_cache_load(in, sizeof(*in), insns, len);
+	size_t prog = size > TABLES ? size - TABLES : 0;
+	if (!prog || prog % sizeof(struct sock_filter) ||
+	    prog / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return false;
+	for (size_t i = 0; i < SECCOMP_MAX_NR; i++)
+		if (pl[i] >= VERDICT_COUNT || pl[SECCOMP_MAX_NR + i] >= WHY_COUNT)
+			return false;
+	return true;
+}
+
+bool seccomp_cache_load(struct seccomp_plan *plan, void **key, size_t *key_len)
+{
+	*key = cache_inputs(plan, key_len);
+	void *payload = NULL;
+	size_t size = 0;
+	if (!filter_cache_load(*key, *key_len, &payload, &size))
+		return false;
+	bool ok = payload_valid(payload, size);
+	if (ok) {
+		const uint8_t *pl = payload;
+		memcpy(plan->verdict, pl, SECCOMP_MAX_NR);
+		memcpy(plan->why, pl + SECCOMP_MAX_NR, SECCOMP_MAX_NR);
+		plan->len = (unsigned short)((size - TABLES) / sizeof(struct sock_filter));
+		plan->insns = xmalloc(size - TABLES);
+		memcpy(plan->insns, pl + TABLES, size - TABLES);
+	} else {
+		filter_cache_damaged();
+	}
+	free(payload);
+	return ok;
 }
 
 void seccomp_cache_store(const void *key, size_t key_len, const struct seccomp_plan *plan)
 {
-	filter_cache_store(key, key_len, plan->insns, plan->len);
+	size_t prog = (size_t)plan->len * sizeof(struct sock_filter);
+	uint8_t *pl = xmalloc(TABLES + prog);
+	memcpy(pl, plan->verdict, SECCOMP_MAX_NR);
+	memcpy(pl + SECCOMP_MAX_NR, plan->why, SECCOMP_MAX_NR);
+	memcpy(pl + TABLES, plan->insns, prog);
+	filter_cache_store(key, key_len, pl, TABLES + prog);
+	free(pl);
 }

@@ -245,17 +245,22 @@ static void disk_verdicts(struct seccomp_plan *plan)
 		set(plan, nr, VERDICT_ENOSYS, WHY_DISK);
 }
 
-void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
+void seccomp_plan_basics(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
 {
-	unsigned char *allowed = xcalloc(2, SECCOMP_MAX_NR), *denied = allowed + SECCOMP_MAX_NR;
-	for (size_t i = 0; i < p->sys.n_rules; i++)
-		mark(p->sys.rules[i].allow ? allowed : denied, p->sys.rules[i].name, 0);
 	plan->p = p;
 	plan->abi = abi;
 	plan->notify = notify;
 	plan->allowlist = p->sys.dflt != SYS_UNSET;
 	plan->fork = p->sys.fork >= 0 ? p->sys.fork : !plan->allowlist;
 	plan->tcp = netpolicy_tcp_sockets(p, abi);
+}
+
+void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
+{
+	unsigned char *allowed = xcalloc(2, SECCOMP_MAX_NR), *denied = allowed + SECCOMP_MAX_NR;
+	for (size_t i = 0; i < p->sys.n_rules; i++)
+		mark(p->sys.rules[i].allow ? allowed : denied, p->sys.rules[i].name, 0);
+	seccomp_plan_basics(p, abi, notify, plan);
 	base_verdicts(p, plan, allowed, denied);
 	special_verdicts(plan, denied);
 	disk_verdicts(plan);

@@ -23,11 +23,13 @@ static bool user_notif_available(void)
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }
 
+/* The plan before its verdict table (seccomp_plan_basics), and the
+ * handover socket, whose number the filter names. */
 static int plan_init(const struct policy *p, int abi, struct seccomp_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->sock[0] = plan->sock[1] = -1;
-	seccomp_verdicts(p, abi, user_notif_available(), plan);
+	seccomp_plan_basics(p, abi, user_notif_available(), plan);
 	/* SEQPACKET, not DGRAM: a child that dies before sending must give the
 	 * parent end-of-file, not a recvmsg() that waits for ever. */
 	if (plan->notify && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, plan->sock) < 0)
@@ -86,14 +88,16 @@ int seccomp_prepare(const struct policy *p, int abi, struct seccomp_plan *plan, 
 		seccomp_plan_free(plan);
 		return -EPERM;
 	}
+	/* A hit brings the verdict table along: no syscall name is resolved. */
 	void *key = NULL;
 	size_t key_len = 0;
-	if (!err && use_cache &&
-	    seccomp_cache_load(plan, &key, &key_len, &plan->insns, &plan->len)) {
+	if (!err && use_cache && seccomp_cache_load(plan, &key, &key_len)) {
 		plan->cached = true;
 		free(key);
 		return 0;
 	}
+	if (!err)
+		seccomp_verdicts(p, abi, plan->notify, plan);
 	if (!err)
 		err = compile(plan);
 	if (!err && use_cache)
@@ -135,6 +139,8 @@ int seccomp_dump(const struct policy *p, int abi, FILE *out, char **msg)
 	struct seccomp_plan *plan = xmalloc(sizeof(*plan));
 	void *ctx = NULL;
 	int err = plan_init(p, abi, plan);
+	if (!err)
+		seccomp_verdicts(p, abi, plan->notify, plan);
 	if (!err)
 		err = seccomp_build(plan, &ctx);
 	if (!err) {

@@ -85,6 +85,10 @@ struct seccomp_plan {
  * no kernel calls): seccomp_verdict.c.  notify says whether violations
  * go to the supervisor. */
 void seccomp_verdicts(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan);
+/* The part of the plan that resolves no syscall name (policy, ABI,
+ * notify, allowlist, fork, tcp): what the filter cache is keyed by, with
+ * the allow and deny lines.  seccomp_verdicts() sets it too. */
+void seccomp_plan_basics(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan);
 /* The verdict of any number, including those not tracked per call. */
 enum verdict seccomp_verdict_of(const struct seccomp_plan *plan, int nr);
 const char *seccomp_verdict_name(enum verdict v);

@@ -12,6 +12,7 @@ BASE='allow = @default @basic-io @file-read @signal @io-event madvise'
 profile kill '[syscalls]' 'default = kill' "$BASE"
 profile log '[syscalls]' 'default = log' "$BASE"
 profile killok '[syscalls]' 'default = kill' "$BASE" 'allow = kill'
+profile denykill '[syscalls]' 'default = kill' "$BASE" 'deny = kill'
 profile keyring '[syscalls]' 'allow = @keyring'
 profile rwcache '[filesystem]' "rw = $T/home/.cache"
 
@@ -33,6 +34,20 @@ like "the cache directory is the user's alone (0700)" '^drwx------ ' "$(ls -ld "
 entry=$(ls "$C"/*.bpf)
 like "entries are named by a SHA-256 and are 0600" '^-rw------- .*/[0-9a-f]{64}\.bpf$' "$(ls -l "$entry")"
 is "one entry per policy" 1 "$(ls "$C" | wc -l)"
+# The key is the allow and deny lines as written, and a hit brings the
+# verdict table along (no name is resolved): one line more is a miss, and
+# a cached run reports a violation as the compiled one did.
+like "a policy with one allow line more misses (compiled)" "^compiled, then stored" \
+	"$(source_of killok)"
+report_of() { lj_home -v -p "$T/$1.ini" --rox "$T/bin" -- "$TS" kill-self 2>&1 |
+	sed -n 's/^landjail: try-syscall\[[0-9]*\] //p; s/^landjail: seccomp: .*; filter \(.\{8\}\).*/\1/p'; }
+first=$(report_of denykill)
+like "a deny line's violation, compiled, names the deny line" \
+	"^compiled.*forbidden syscall kill .*denied by a \"deny\" line .*denykill.ini" "$(tr '\n' ' ' <<<"$first")"
+is "the same violation from a cached filter is reported the same way" \
+	"from the${first#compiled}" "$(report_of denykill)"
+rm -f "$C"/*.bpf
+source_of kill >/dev/null
 strace_out=$(as_user env HOME="$T/home" strace -f -qq -e trace=add_key,keyctl,request_key,landlock_create_ruleset \
 	"$LANDJAIL" -p "$T/kill.ini" --rox "$T/bin" -- "$TS" kill-self 2>&1 >/dev/null)
 fails "no keyring call on the launch path (strace)" grep -E "add_key|keyctl|request_key" <<<"$strace_out"

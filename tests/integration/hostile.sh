@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 11 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -223,6 +223,23 @@ is "control: a work directory inside another home, not in a dot-directory, is ac
 check_workdir /home/alice "${homes[@]}"
 like "TMPDIR=/home/alice (not HOME) is refused: it holds ~alice/.ssh" \
 	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
+# /var covers only /var/tmp of the forbidden directories, whose walk up
+# passes / after the walks from / and /tmp did (the walks remember the
+# directories they found clear: / is clear, /var is not).
+check_workdir /var
+like "TMPDIR=/var, the parent of a forbidden /var/tmp, is refused" \
+	"(rw|isolate) = /var would make (files in )?/var/tmp writable" "$out"
+# A rule deeper than PATH_MAX/3 levels: the walk up goes on past the
+# point where its run of ".." would outgrow PATH_MAX.
+deep=$T/deep/$(printf 'a/%.0s' $(seq 1450))
+mkdir -p "$deep"
+printf '[filesystem]\nrw = ${DEEP}\nforbid-beneath = %s\n' "$T/deep" >"$T/deep.ini"
+printf '[filesystem]\nrw = ${DEEP}\nforbid-beneath = %s\n' "$T/plain" >"$T/deep-ok.ini"
+DEEP=$deep "${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/deep-ok.ini" >/dev/null 2>&1
+is "control: a rule 1450 levels deep, nothing forbidden above it, is accepted" 0 "$?"
+out=$(DEEP=$deep "${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/deep.ini" 2>&1 >/dev/null)
+like "...and refused 1450 levels beneath a forbid-beneath directory" \
+	"is in $T/deep, where .*deep.ini:3 forbids" "$out"
 mkdir -p "$T/bind"
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/plain" "$T/bind"
