@@ -155,10 +155,13 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 	return true;
 }
 
-static void close_rules_not_executing(struct policy *p)
+/* The supervisor checks execs against the rules that execute
+ * (exec_report.c) and descriptor calls against those that write
+ * (fdguard.c); the rest are done with once the ruleset is built. */
+static void close_rules_unchecked(struct policy *p)
 {
 	for (size_t i = 0; i < p->n_fs; i++)
-		if (!fs_access_executes(p->fs[i].access))
+		if (!fs_access_executes(p->fs[i].access) && !fs_access_writes(p->fs[i].access))
 			close_fd(&p->fs[i].fd);
 }
 
@@ -218,13 +221,14 @@ static int run(const struct cli *c, struct policy *p)
 	if ((sb.landlock_abi > 0 && !prepare_landlock(p, &sb)) || !prepare_seccomp(p, &sb))
 		goto out;
 	/* The ruleset holds the rules now.  The descriptors of rules that
-	 * let the program execute stay open: the supervisor's exec reports
-	 * (exec_report.c) check a program's exec against them, by inode, as
-	 * Landlock does.  The others go now, not after the run: the child
+	 * let the program execute or write stay open: the supervisor checks
+	 * a program's exec (exec_report.c) and its descriptor calls
+	 * (fdguard.c) against them, by inode, as Landlock does.  The others
+	 * go now, not after the run: the child
 	 * then inherits (and closes) fewer, and the teardown has less to do.
 	 * The namespace backend's child still needs every one (ns.c). */
 	if (plan.backend == BACKEND_LANDLOCK)
-		close_rules_not_executing(p);
+		close_rules_unchecked(p);
 	environ_build(p, environ, &env);
 	if (c->path_after)
 		drop_wrapper_dir(&env, c->path_after);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "disklimit.h"
 #include "filter_cache.h"
 #include "netpolicy.h"
 #include <seccomp.h>
@@ -27,6 +28,7 @@ struct filter_inputs {
 	uint64_t exe[4]; /* this very binary: a rebuild or an upgrade misses */
 	int32_t abi, sys_default, sys_fork, sock;
 	uint8_t allowlist, fork, notify, mode, unix_ok, tcp;
+	uint8_t counted, disk; /* sandbox-processes (proclimit.h), disk (disklimit.h) */
 };
 
 /* The payload of an entry: the verdict table, then the program. */
@@ -63,6 +65,8 @@ static uint8_t *cache_inputs(const struct seccomp_plan *plan, size_t *size)
 	in->mode = (uint8_t)policy_net_mode(p);
 	in->unix_ok = policy_net_unix_allowed(p);
 	in->tcp = plan->tcp;
+	in->counted = p->limits.set[LIMIT_SANDBOX_PROCESSES];
+	in->disk = disklimit_enforced(p, plan->notify);
 	uint8_t *o = buf + sizeof(*in);
 	for (size_t i = 0; i < p->sys.n_rules; i++) {
 		size_t len = strlen(p->sys.rules[i].name) + 1;
