@@ -29,8 +29,19 @@
 int seccomp_enter(const struct seccomp_plan *plan, bool *loaded)
 {
 	struct sock_fprog prog = { .len = plan->len, .filter = plan->insns };
-	unsigned flags = plan->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	/* A notified call that a signal interrupts returns EINTR, which fork
+	 * and execve never do unconfined (dash reports "Cannot fork" when
+	 * its SIGCHLD arrives mid-fork): once the supervisor has the
+	 * notification, only a fatal signal may interrupt the wait (Linux
+	 * 5.19; older kernels load the filter without the flag). */
+	unsigned flags = plan->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER |
+						SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+				      : 0;
 	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (fd < 0 && errno == EINVAL && plan->notify) {
+		flags &= ~(unsigned)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	}
 	if (fd < 0)
 		return -errno;
 	*loaded = true;
