@@ -193,6 +193,9 @@ static void empty_dir(int dir, int depth)
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0 || errno != EISDIR)
 			continue;
+		/* A directory (unlinkat said so) that the program may have
+		 * made unreadable; the sandbox has ended, nothing races this. */
+		fchmodat(dirfd(d), e->d_name, 0700, 0);
 		int sub = depth < 64 ? openat(dirfd(d), e->d_name,
 					      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 		if (sub >= 0)
@@ -207,6 +210,9 @@ void callfiles_cleanup(struct callfiles *cf, bool failed)
 	/* Most calls leave the scratch directory empty: one rmdir then.  The
 	 * program cannot have replaced it (it has no right on DIR itself). */
 	if (cf->scratch && rmdir(cf->scratch) < 0 && errno != ENOENT) {
+		/* Emptied by its owner, landjail's caller, even where the
+		 * program took the read or search right away from it. */
+		chmod(cf->scratch, 0700);
 		int fd = open(cf->scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
 			empty_dir(fd, 0);
