@@ -122,12 +122,17 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 	    landlock_enter(sb->policy, sb->landlock_abi, sb->ruleset_fd, &msg) < 0)
 		fail(sb, 125, msg);
 
+	/* The relay's pipes on 1 and 2 (relay.h), before the closing below. */
+	int rc = sb->relay ? relay_child(sb->relay) : 0;
+	if (rc < 0)
+		fail(sb, 125, xasprintf("standard output through landjail: %s", strerror(-rc)));
+
 	/* 3. Only 0, 1, 2 and --keep-fd reach the program: an inherited
 	 * descriptor is access that Landlock never checks.  Really closed
 	 * (the ruleset and landjail's own too), so that the limits below
 	 * count only what the program gets; the listener socket stays, as
 	 * close-on-exec, for the handover. */
-	int rc = fds_close_others(sb->keep_fds, sb->n_keep_fds, listener_slot(sb));
+	rc = fds_close_others(sb->keep_fds, sb->n_keep_fds, listener_slot(sb));
 	if (rc < 0)
 		fail(sb, 125, xasprintf("closing inherited descriptors: %s", strerror(-rc)));
 

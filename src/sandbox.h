@@ -11,6 +11,7 @@
 #include "ns.h"
 #include "guard.h"
 #include "policy.h"
+#include "relay.h"
 
 struct sandbox {
 	/* Set by supervise() in the reaper (reaper.h) when it returns there:
@@ -31,6 +32,7 @@ struct sandbox {
 	size_t n_keep_fds;
 	bool keep_session; /* --keep-session: stay in the caller's session */
 	bool test_trap;    /* LANDJAIL_TEST_TRAP_BEFORE_EXEC: getppid after the filter */
+	const struct relay *relay; /* stdout, stderr through the supervisor (relay.h) */
 	/* Written by the child in the memory it shares with the parent
 	 * (CLONE_VM), read by the parent once the child has exec'd or died:
 	 * after its seccomp filter the child cannot print, so the parent

@@ -75,6 +75,7 @@ struct supervisor {
 	watch_fn fn[MAX_WATCHES];
 	struct seccomp_plan *seccomp;
 	struct reaper *reaper;
+	struct relay *relay;
 	bool orphaned; /* the reaper, landjail's first process, was killed */
 	bool sigsys; /* a forbidden syscall ended the sandbox */
 	bool failed; /* the supervisor could not go on: exit 125 */
@@ -219,6 +220,27 @@ static void on_reaper(struct supervisor *sv, int fd)
 	size_t k = proctree_signal(SIGKILL);
 	report(LOG_WARNING, "landjail (pid %d) was killed: sent SIGKILL to the %zu process%s "
 	       "of the sandbox", (int)sv->reaper->pid, k, k == 1 ? "" : "es");
+}
+
+/* The program's stdout or stderr has something for the application's
+ * pipe, or that full pipe has room again (relay.h). */
+static void on_relay(struct supervisor *sv, int fd)
+{
+	struct relay *r = sv->relay;
+	int i = 0;
+	while (i < r->n && r->p[i].from != fd && r->p[i].to != fd)
+		i++;
+	size_t w = 0;
+	while (w < sv->n_watch && sv->pfd[w].fd != fd)
+		w++;
+	if (i == r->n || w == sv->n_watch)
+		return;
+	if (!relay_pump(r, i))
+		sv->pfd[w].fd = -1;
+	else if (r->p[i].blocked)
+		sv->pfd[w] = (struct pollfd){ .fd = r->p[i].to, .events = POLLOUT };
+	else
+		sv->pfd[w] = (struct pollfd){ .fd = r->p[i].from, .events = POLLIN };
 }
 
 /* [limits] disk: time to add up the call's files (disklimit.h). */
@@ -417,18 +439,31 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 	struct timespec started;
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	sb->test_trap = test_hook("LANDJAIL_TEST_TRAP_BEFORE_EXEC");
-	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb };
+	struct relay relay;
+	err = relay_prepare(&relay);
+	if (err < 0) {
+		diag_error("cannot pass standard output through landjail: %s", strerror(-err));
+		close(sigfd);
+		close_fd(&timer_fd);
+		return EXIT_LANDJAIL;
+	}
+	sb->relay = &relay;
+	struct supervisor sv = { .child = start_child(sb), .timer_fd = timer_fd, .sb = sb,
+				 .relay = &relay };
 	if (sv.child > 0)
 		timeout_before_exec(&sv);
 	if (sv.child < 0) {
 		diag_error("cannot start the sandbox: %s", strerror(errno));
+		relay_finish(&relay, 0);
 		close(sigfd);
 		close_fd(&sv.timer_fd);
 		return EXIT_LANDJAIL;
 	}
+	relay_started(&relay);
 	if (!become_undumpable()) {
 		kill(sv.child, SIGKILL);
 		sweep(&sv);
+		relay_finish(&relay, 0);
 		close(sigfd);
 		close_fd(&sv.timer_fd);
 		return EXIT_LANDJAIL;
@@ -447,10 +482,14 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 		watch(&sv, disklimit_fd(), on_disk);
 	if (sv.timer_fd >= 0)
 		watch(&sv, sv.timer_fd, on_timer);
+	for (int i = 0; i < relay.n; i++)
+		watch(&sv, relay.p[i].from, on_relay);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
 	report_defer(true);
 	wait_for(&sv);
 	size_t leftover = sweep(&sv);
+	/* What the program wrote last, before landjail's own last words. */
+	relay_finish(&relay, 2000);
 	report_defer(false);
 	close(sigfd);
 	if (listener >= 0)

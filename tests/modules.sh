@@ -18,7 +18,8 @@ src=$SRCDIR/src
 
 # The mechanisms: the kernel-facing code that works from the plain policy
 # (and the plan), never from the reader.
-mechanisms=(landlock netpolicy limit environ ns guard sandbox supervise proctree seccomp)
+mechanisms=(landlock netpolicy limit environ ns guard sandbox supervise proctree seccomp
+	reaper proclimit fdguard disklimit relay namedfiles)
 
 # Mechanisms in several files: syscall_filter.h lists the seccomp files,
 # trace_decode.h is the tracer's decoder.

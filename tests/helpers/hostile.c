@@ -21,6 +21,7 @@
  *   hostile read|write|list|unlink PATH [ARG...]   that, on PATH (list prints the names)
  *   hostile symlink LINK TARGET [ARG...]            create LINK pointing at TARGET
  *   hostile swap PATH TARGET [ARG...]               replace PATH by a link to TARGET
+ *   hostile steal FD                                reopen FD read-only, print what it holds
  *   hostile getenv NAME       print the variable
  *   hostile hold PATH SECONDS [ARG...]              read PATH, print "holding", wait
  * "+OP" first forks a child that sleeps 30 s, prints its pid
@@ -260,6 +261,16 @@ static int file_op(const char *op, const char *path, const char *arg)
 	} else if (strcmp(op, "symlink") == 0) { /* symlink ARG at PATH */
 		if (symlink(arg, path) < 0)
 			return fail("symlink");
+	} else if (strcmp(op, "steal") == 0) { /* read what descriptor PATH's pipe holds */
+		char proc[64], got[128];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%s", path);
+		fd = open(proc, O_RDONLY | O_NONBLOCK);
+		ssize_t n = fd < 0 ? -1 : read(fd, got, sizeof(got) - 1);
+		if (n < 0)
+			return fail("steal");
+		got[n] = '\0';
+		printf("got:%s\n", got);
+		return 0;
 	} else if (strcmp(op, "swap") == 0) { /* PATH becomes a link to ARG */
 		if (unlink(path) < 0 || symlink(arg, path) < 0)
 			return fail("swap");

@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -359,6 +359,31 @@ done
 mkup
 out=$(cd "$W" && TMPDIR=$W lj -p "$MOGRIFY" --rox "$T/bin" -- "$H" write "$W/up.png" 2>&1)
 is "control: a call that rewrites its file in place succeeds" "ok:written" "$out:$(cat "$W/up.png")"
+
+# ---- the application's log pipe, inherited as stderr ------------------------
+# Reopening /proc/self/fd/2 read-only gives the other end of an inherited
+# pipe, which Landlock never checks: the log lines of every process that
+# writes there.  landjail passes a pipe of its own instead (relay.h).  The
+# pipe is the test user's (a pipe's inode belongs to its creator), its
+# reader drains it late, and it already holds a line of the application's.
+steal() { # LANDJAIL-ARGS... (none: unconfined)
+	as_user bash -c 'exec 3> >(sleep 1; cat >/dev/null); echo app-secret-line >&3
+		"$@" 2>&3' sh "$@"
+}
+is "control: unconfined, the program reads the application's log line from its stderr" \
+	"got:app-secret-line" "$(steal "$H" steal 2)"
+for setup in "${setups[@]}"; do
+	abi= how=()
+	case $setup in
+	abi=*) abi=${setup#abi=} ;;
+	ns) how=(--backend namespaces) ;;
+	esac
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi steal "$LANDJAIL" "${how[@]}" --rox "$T/bin" -- "$H" steal 2)
+	# (The namespace backend mounts no /proc: there is no fd directory.)
+	like "[$setup] under landjail it finds only a pipe of landjail's, empty" "^(EAGAIN|ENOENT) steal" "$out"
+done
+out=$(as_user bash -c '"$@" 2>&1 | cat' sh "$LANDJAIL" --rox "$T/bin" -- "$H" hidden-no-such-op)
+like "control: what the program writes to stderr still reaches the application" "hostile: unknown operation hidden-no-such-op" "$out"
 
 # ---- done when: ABI 2, the shipped convert profile, --timeout 2 -----------------
 if [[ " ${setups[*]} " = *" abi=2 "* ]]; then
