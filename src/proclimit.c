@@ -13,6 +13,7 @@
 #include "limit.h"
 #include "proctree.h"
 #include "report.h"
+#include "util.h"
 
 /* Creations let go on whose new process may not be in the tree yet. */
 #define MAX_PENDING 256
@@ -105,13 +106,8 @@ static void report_refusal(const struct seccomp_plan *plan, const struct seccomp
 {
 	if (refused++)
 		return;
-	char comm[32] = "?", path[64], at[300];
-	snprintf(path, sizeof(path), "/proc/%u/comm", req->pid);
-	FILE *f = fopen(path, "re");
-	if (f && fgets(comm, sizeof(comm), f))
-		comm[strcspn(comm, "\n")] = '\0';
-	if (f)
-		fclose(f);
+	char comm[32], at[300];
+	proc_comm((pid_t)req->pid, comm, sizeof(comm));
 	const struct policy *p = plan->p;
 	char *name = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
 	report(LOG_WARNING, "%s[%u] was refused a new process (%s): the sandbox has %zu, "

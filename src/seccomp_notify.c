@@ -98,22 +98,6 @@ int seccomp_listener_receive(struct seccomp_plan *plan)
 	return fd;
 }
 
-static void proc_name(pid_t pid, char *out, size_t size)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		n = snprintf(out, size, "?");
-	out[n] = '\0';
-	char *nl = strchr(out, '\n');
-	if (nl)
-		*nl = '\0';
-}
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -296,7 +280,7 @@ static void exec_notice(const struct seccomp_plan *plan, const struct seccomp_no
 		.path_addr = req->data.args[at ? 1 : 0],
 	};
 	char comm[32];
-	proc_name((pid_t)req->pid, comm, sizeof(comm));
+	proc_comm((pid_t)req->pid, comm, sizeof(comm));
 	exec_report(plan->p, &call, comm);
 }
 
@@ -336,7 +320,7 @@ bool seccomp_handle(const struct seccomp_plan *plan, int listener,
 		exec_notice(plan, &req, quiet);
 	} else if (!quiet) {
 		char comm[32];
-		proc_name((pid_t)req.pid, comm, sizeof(comm));
+		proc_comm((pid_t)req.pid, comm, sizeof(comm));
 		describe(plan, &req, comm, ans == ANSWER_KILL ? "was stopped"
 					   : ans == ANSWER_CONTINUE ? "was allowed (default = log)"
 								    : "was denied");

@@ -158,3 +158,17 @@ bool test_hook(const char *name)
 	return false;
 #endif
 }
+
+void proc_comm(pid_t pid, char *out, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		n = snprintf(out, size, "?");
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -40,6 +41,10 @@ char *fd_realpath(int fd);
 
 /* Close fd if it is >= 0 and set it to -1. */
 void close_fd(int *fd);
+
+/* The name /proc/PID/comm gives (the program's to choose: escape it
+ * before printing), or "?". */
+void proc_comm(pid_t pid, char *out, size_t size);
 
 /* A test-only switch: the variable is set and not "0", in builds
  * configured with -Dtest_hooks=true; always false otherwise. */
