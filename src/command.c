@@ -257,24 +257,25 @@ static char *elf_interpreter(const struct head *h)
 	return NULL;
 }
 
-char *command_script_interpreter(const char *path)
+/* What find() reads in the head of the file at path, or NULL. */
+static char *from_head(const char *path, char *(*find)(const struct head *h))
 {
 	struct head h;
 	if (!head_open(path, &h))
 		return NULL;
-	char *interp = script_interpreter(&h);
+	char *interp = find(&h);
 	close(h.fd);
 	return interp;
 }
 
+char *command_script_interpreter(const char *path)
+{
+	return from_head(path, script_interpreter);
+}
+
 char *command_elf_interpreter(const char *path)
 {
-	struct head h;
-	if (!head_open(path, &h))
-		return NULL;
-	char *interp = elf_interpreter(&h);
-	close(h.fd);
-	return interp;
+	return from_head(path, elf_interpreter);
 }
 
 static bool check_one(struct exec_rules *rs, const char *path, char **hint)

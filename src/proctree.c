@@ -112,12 +112,15 @@ size_t proctree_count(void)
 	return q.n;
 }
 
-size_t proctree_kill_all(void)
+size_t proctree_kill_all(void (*reap)(void *arg), void *arg)
 {
 	size_t killed = 0;
 	for (;;) {
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+		if (reap)
+			reap(arg);
+		else
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
 		if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOHANG | WNOWAIT) < 0 &&
 		    errno == ECHILD)
 			return killed;

@@ -19,8 +19,9 @@ size_t proctree_signal(int sig);
 size_t proctree_count(void);
 
 /* SIGKILL every descendant and reap them, until none is left (being a
- * subreaper, no child left means no descendant left).  Returns how many
- * were killed; one waitid when there is none. */
-size_t proctree_kill_all(void);
+ * subreaper, no child left means no descendant left): with reap(arg),
+ * which must reap every child that has ended, or with waitpid when reap
+ * is NULL.  Returns how many were killed; one waitid when there is none. */
+size_t proctree_kill_all(void (*reap)(void *arg), void *arg);
 
 #endif

@@ -18,7 +18,7 @@
  * tree, and this finds nothing, at the cost of one waitid). */
 static int supervisor_ended(int wstatus)
 {
-	size_t killed = proctree_kill_all();
+	size_t killed = proctree_kill_all(NULL, NULL);
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);
 	int sig = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;

@@ -173,19 +173,14 @@ static void timeout_before_exec(struct supervisor *sv)
  * subreaper, we inherit every orphan of the tree, so "no children" means
  * "no descendants".  Returns how many processes were killed; costs one
  * wait4 when there is nothing to kill. */
+static void reap_supervised(void *sv)
+{
+	reap(sv);
+}
+
 static size_t sweep(struct supervisor *sv)
 {
-	size_t killed = 0;
-	for (;;) {
-		reap(sv);
-		if (waitid(P_ALL, 0, &(siginfo_t){ 0 }, WEXITED | WNOHANG | WNOWAIT) < 0 &&
-		    errno == ECHILD)
-			return killed;
-		killed += proctree_signal(SIGKILL);
-		/* Wait for one of them, then look again. */
-		siginfo_t si;
-		waitid(P_ALL, 0, &si, WEXITED | WNOWAIT);
-	}
+	return proctree_kill_all(reap_supervised, sv);
 }
 
 /* A forbidden syscall: report it, and with default = kill end the

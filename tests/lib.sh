@@ -233,6 +233,25 @@ has_test_hooks() {
 		sed -n 's/^Landlock: ABI //p')" = 2 ]
 }
 
+# setup_opts SETUP: a setup of the attack tests ("abi=": the kernel's,
+# "abi=N": Landlock capped at N by the test hook, "ns": the namespace
+# backend) as $setup_abi, for LANDJAIL_TEST_LANDLOCK_ABI, and the array
+# setup_how of landjail's options.
+setup_opts() {
+	setup_abi= setup_how=()
+	case $1 in
+	abi=*) setup_abi=${1#abi=} ;;
+	ns) setup_how=(--backend namespaces) ;;
+	esac
+}
+
+# lj_in SETUP ARGS...: lj in that setup.
+lj_in() {
+	setup_opts "$1"
+	shift
+	LANDJAIL_TEST_LANDLOCK_ABI=$setup_abi lj "${setup_how[@]}" "$@"
+}
+
 # set_abis: $native, and $abis: the native Landlock ABI plus, in builds
 # with test hooks, the lower ABIs 2, 3, 5 and 6 that have their own code.
 set_abis() {

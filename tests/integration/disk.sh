@@ -35,14 +35,9 @@ profile nodisk '[filesystem]' "isolate = $T/w" 'scratch-env = TMPDIR'
 # jail SETUP PROFILE PROGRAM...: landjail in that setup, in the work
 # directory; $out (stdout), $rc, and stderr in $T/err.
 jail() {
-	local setup=$1 prof=$2 abi=
+	local setup=$1 prof=$2
 	shift 2
-	local how=()
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
-	out=$(cd "$T/w" && LANDJAIL_TEST_LANDLOCK_ABI=$abi lj "${how[@]}" -p "$T/$prof.ini" \
+	out=$(cd "$T/w" && lj_in "$setup" -p "$T/$prof.ini" \
 		--rox "$T/bin" -- "$@" 2>"$T/err")
 	rc=$?
 }

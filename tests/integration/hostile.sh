@@ -62,14 +62,9 @@ done
 # /proc readable, the work directory writable, unix sockets allowed (for
 # FIOSETOWN's socket); sets $out (stdout and stderr) and $rc.
 jail() {
-	local setup=$1 abi=
+	local setup=$1
 	shift
-	local how=()
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
-	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj "${how[@]}" --timeout 2 --net unrestricted \
+	out=$(lj_in "$setup" --timeout 2 --net unrestricted \
 		--ro /proc --rox "$T/bin" --rw "$T/w" "$@" 2>&1)
 	rc=$?
 }
@@ -266,13 +261,9 @@ chown "$LJ_UID:$LJ_UID" "$W"/*.jpg
 # call SETUP ARGS...: the hostile helper as a wrapped convert would run,
 # with TMPDIR=$W and cwd $W; sets $out and $rc.
 call() {
-	local setup=$1 abi= how=()
+	local setup=$1
 	shift
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
-	out=$(cd "$W" && LANDJAIL_TEST_LANDLOCK_ABI=$abi TMPDIR=$W lj "${how[@]}" -p "$CONVERT" \
+	out=$(cd "$W" && TMPDIR=$W lj_in "$setup" -p "$CONVERT" \
 		--rox "$T/bin" -- "$H" "$@" 2>"$T/err")
 	rc=$?
 }
@@ -343,13 +334,9 @@ out=$(cd "$W" && TMPDIR=$W lj --rox /usr --rox "$T/bin" --rw "$W" -- "$H" swap "
 is "control: without named-files the program leaves a link to the secret as its output" \
 	"ok:DATABASE_URL=secret" "$out:$(as_user cat "$W/up.png" 2>&1)"
 for setup in "${setups[@]}"; do
-	S="[$setup]" abi= how=()
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
+	S="[$setup]"
 	mkup
-	out=$(cd "$W" && LANDJAIL_TEST_LANDLOCK_ABI=$abi TMPDIR=$W lj "${how[@]}" -p "$MOGRIFY" \
+	out=$(cd "$W" && TMPDIR=$W lj_in "$setup" -p "$MOGRIFY" \
 		--rox "$T/bin" -- "$H" swap "$W/up.png" "$T/secret.env" 2>&1)
 	rc=$?
 	is "$S mogrify profile: a call that replaced its file by a link fails, 125" 125 "$rc"
@@ -373,12 +360,9 @@ steal() { # LANDJAIL-ARGS... (none: unconfined)
 is "control: unconfined, the program reads the application's log line from its stderr" \
 	"got:app-secret-line" "$(steal "$H" steal 2)"
 for setup in "${setups[@]}"; do
-	abi= how=()
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
-	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi steal "$LANDJAIL" "${how[@]}" --rox "$T/bin" -- "$H" steal 2)
+	setup_opts "$setup"
+	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$setup_abi steal "$LANDJAIL" "${setup_how[@]}" --rox "$T/bin" \
+		-- "$H" steal 2)
 	# (The namespace backend mounts no /proc: there is no fd directory.)
 	like "[$setup] under landjail it finds only a pipe of landjail's, empty" "^(EAGAIN|ENOENT) steal" "$out"
 done

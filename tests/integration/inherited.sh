@@ -80,14 +80,9 @@ is "control: the descriptor-switching race changes the log outside landjail" cha
 # jail SETUP ARGS... -- PROGRAM...: landjail in that setup with the log as
 # fd 3 and the work directory writable; sets $out and $rc.
 jail() {
-	local setup=$1 abi=
+	local setup=$1
 	shift
-	local how=()
-	case $setup in
-	abi=*) abi=${setup#abi=} ;;
-	ns) how=(--backend namespaces) ;;
-	esac
-	out=$(LANDJAIL_TEST_LANDLOCK_ABI=$abi lj "${how[@]}" -p "$T/meta.ini" --rox "$T/bin" \
+	out=$(lj_in "$setup" -p "$T/meta.ini" --rox "$T/bin" \
 		--rw "$T/w" --keep-fd 3 "$@" 3>>"$log" 2>"$T/err")
 	rc=$?
 }
