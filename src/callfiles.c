@@ -223,6 +223,11 @@ void callfiles_cleanup(struct callfiles *cf, bool failed)
 		if (lstat(cf->created.v[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
 			unlink(cf->created.v[i]);
 	}
+	callfiles_drop(cf);
+}
+
+void callfiles_drop(struct callfiles *cf)
+{
 	free(cf->scratch);
 	cf->scratch = NULL;
 	strv_free(&cf->created);

@@ -279,8 +279,13 @@ static int run_isolated(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
-	if (in_reaper)
+	if (in_reaper) {
+		/* The supervisor has measured and cleaned up; its descriptors
+		 * are closed here already (reaper.c). */
+		disklimit_drop();
+		callfiles_drop(&cf);
 		return status;
+	}
 	/* Over the disk bound when it ended: as if killed at the end. */
 	if (disklimit_final() && status < 128)
 		status = 128 + SIGKILL;
