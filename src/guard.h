@@ -14,7 +14,9 @@
  *
  * Written by hand rather than with libseccomp: it depends on the
  * supervisor's pid, so it is built afresh for every run (a hundred-odd
- * instructions, no allocation), while the main filter stays cacheable. */
+ * instructions, no allocation), while the main filter stays cacheable.
+ * At launch it is merged in front of the main filter (guard_merge), so
+ * the child attaches one program, not two. */
 #ifndef LANDJAIL_GUARD_H
 #define LANDJAIL_GUARD_H
 
@@ -46,6 +48,14 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, uns
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);
 int guard_rule_nr(size_t i);
+
+/* The guard and the main filter prog as one program that answers as the
+ * two would together (guard.c): one attach instead of two.  Returns the
+ * merged length with *out malloc'd, or -EINVAL when prog cannot be
+ * merged (it uses scratch memory or returns A: load both then), -E2BIG
+ * when the result is too long. */
+int guard_merge(const struct guard *g, const struct sock_filter *prog, unsigned short len,
+		struct sock_filter **out);
 
 /* In the child, after no_new_privs: install it.  0 or -errno. */
 int guard_enter(const struct guard *g);
