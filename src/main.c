@@ -29,6 +29,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "profile.h"
+#include "reaper.h"
 #include "section.h"
 #include "report.h"
 #include "syscall_filter.h"
@@ -388,6 +389,8 @@ static int run_policy(const struct cli *c)
 	} else {
 		configure_reports(c, &p);
 		status = run_call(c, &p);
+		/* In the supervisor: the caller need not wait for our exit. */
+		reaper_hand_over(status);
 	}
 	errlist_free(&el);
 	policy_free(&p);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -27,16 +28,37 @@ static int supervisor_ended(int wstatus)
 	return EXIT_LANDJAIL;
 }
 
+/* The supervisor's last word (reaper_hand_over): a queued real-time
+ * signal carrying the exit status.  Only the supervisor's own pid counts
+ * (the kernel fills si_pid); the program cannot signal us anyway (Landlock
+ * scoping, or the guard below ABI 6). */
+static int handoff_signal(void)
+{
+	return SIGRTMIN + 3;
+}
+
+/* The pid of our reaper, in the supervisor; 0 elsewhere. */
+static pid_t our_reaper;
+
 /* Wait for the supervisor; pass on what is sent to landjail.  A
  * terminal's signal (SI_KERNEL) went to the whole process group: passed
  * on only when the supervisor has a group of its own (supervise.c), else
- * it would arrive twice. */
+ * it would arrive twice.  The supervisor's hand-over ends the wait at
+ * once: its own exit (its memory torn down, the SIGCHLD) is then no
+ * longer on the caller's path. */
 static int reaper_loop(pid_t supervisor, const sigset_t *watched)
 {
+	sigset_t set = *watched;
+	sigaddset(&set, handoff_signal());
 	for (;;) {
 		siginfo_t si;
-		if (sigwaitinfo(watched, &si) < 0)
+		if (sigwaitinfo(&set, &si) < 0)
 			continue; /* EINTR: a stop/continue */
+		if (si.si_signo == handoff_signal()) {
+			if (si.si_code == SI_QUEUE && si.si_pid == supervisor)
+				return si.si_value.sival_int;
+			continue;
+		}
 		if (si.si_signo != SIGCHLD) {
 			if (si.si_code != SI_KERNEL || getpgid(supervisor) != getpgrp())
 				kill(supervisor, si.si_signo);
@@ -72,10 +94,18 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
+	/* Blocked from before the fork, so that a hand-over sent the instant
+	 * the supervisor starts waits for sigwaitinfo.  The supervisor's
+	 * program gets the caller's mask back (sandbox.c). */
+	sigset_t handoff, old;
+	sigemptyset(&handoff);
+	sigaddset(&handoff, handoff_signal());
+	sigprocmask(SIG_BLOCK, &handoff, &old);
 	pid_t self = getpid();
 	pid_t child = fork();
 	if (child < 0) {
 		err = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(p[0]);
 		close(p[1]);
 		return err;
@@ -88,8 +118,21 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 		return 0;
 	}
 	close(p[1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	*r = (struct reaper){ .pid = self, .fd = p[0] };
+	our_reaper = self;
 	return 1;
+}
+
+void reaper_hand_over(int status)
+{
+	if (!our_reaper)
+		return;
+	fflush(NULL);
+	/* A reaper that is gone already (killed) has left us to init: nothing
+	 * waits for the status then. */
+	sigqueue(our_reaper, handoff_signal(), (union sigval){ .sival_int = status });
+	our_reaper = 0;
 }
 
 bool reaper_gone(struct reaper *r)

@@ -18,7 +18,8 @@
  * The supervisor has a process group of its own (but with --keep-session),
  * so a kill of landjail's group (GNU timeout's) kills the reaper only.
  * Only killing both at once leaves the tree to the parent-death signal
- * of the program alone. */
+ * of the program alone.  At a normal end the supervisor hands its status
+ * to the reaper (reaper_hand_over), which exits with it at once. */
 #ifndef LANDJAIL_REAPER_H
 #define LANDJAIL_REAPER_H
 
@@ -37,6 +38,12 @@ struct reaper {
  * *status the one to exit with; -errno when there is no reaper (the
  * caller goes on as the supervisor alone and says so). */
 int reaper_split(struct reaper *r, const sigset_t *watched, int *status);
+
+/* In the supervisor, once the run's after-work is done (the scratch
+ * directory, the named files) and status is final: the reaper exits with
+ * it at once, without waiting for the supervisor's own exit.  A no-op
+ * outside a supervisor that has a reaper. */
+void reaper_hand_over(int status);
 
 /* In the supervisor: has the reaper died?  Drains its pipe. */
 bool reaper_gone(struct reaper *r);

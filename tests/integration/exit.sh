@@ -2,7 +2,7 @@
 # Exit statuses, signals and the supervisor.
 . "$SRCDIR/tests/lib.sh"
 
-plan 19
+plan 21
 
 run() { lj --rox /usr "$@" >/dev/null 2>&1; echo $?; }
 
@@ -38,6 +38,18 @@ for sig in TERM INT HUP; do
 	wait $pid
 	is "SIG$sig sent to landjail reaches the program" 42 $?
 done
+
+# The supervisor hands its status to the process the caller waits for
+# (reaper.c) with a queued signal; one queued by anyone else is no status.
+lj_bg --rox /usr -- sh -c 'sleep 0.6; exit 5'
+pid=$!
+sleep 0.2
+/bin/kill -q 42 -s RTMIN+3 "$pid"
+start=$(date +%s%N)
+wait "$pid"
+rc=$?
+is "a hand-over signal queued by another process is not taken as the status" 5 "$rc"
+ok "and landjail went on waiting for the program" test $(( $(date +%s%N) - start )) -gt 200000000
 
 # The program dying with landjail, even SIGKILLed, is tested in tree.sh.
 
