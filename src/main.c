@@ -367,6 +367,13 @@ static int run_policy(const struct cli *c)
 	struct policy p;
 	struct errlist el = { 0 };
 	int status = 0;
+	/* A plain run splits off its reaper first (supervise.h); --explain
+	 * first observes a run of its own, with the signals not yet blocked. */
+	if (!c->check && !c->dump_seccomp && !c->explain) {
+		int rc = supervise_begin(&status);
+		if (rc <= 0)
+			return rc < 0 ? EXIT_LANDJAIL : status;
+	}
 	policy_init(&p);
 	load_policy(c, &p, &el);
 	policy_open_paths(&p, &el);
@@ -394,6 +401,7 @@ static int run_policy(const struct cli *c)
 	}
 	errlist_free(&el);
 	policy_free(&p);
+	reaper_hand_over(status); /* a refusal before the run, too */
 	return status;
 }
 

@@ -447,32 +447,54 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 	return status;
 }
 
-int supervise(struct sandbox *sb)
+/* The split (reaper.h), done once: early by main for a plain run, so the
+ * reaper holds almost nothing (its exit, on the caller's path, is cheap,
+ * and the supervisor's pages are its own, not copies on write); else here. */
+static struct {
+	bool begun;
+	sigset_t set;         /* what the supervisor watches: blocked since */
+	sigset_t caller_mask; /* the program starts with it (sandbox.c) */
+	struct reaper r;
+} split;
+
+int supervise_begin(int *status)
 {
-	sigset_t set;
-	watched_set(&set);
+	if (split.begun)
+		return 1;
+	watched_set(&split.set);
 	/* Block before fork so no signal is lost between fork and wait. */
-	if (sigprocmask(SIG_BLOCK, &set, &sb->sigmask) < 0) {
+	if (sigprocmask(SIG_BLOCK, &split.set, &split.caller_mask) < 0) {
 		diag_error("sigprocmask: %s", strerror(errno));
-		return EXIT_LANDJAIL;
+		return -errno;
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
-	if (!proclimit_check(sb->policy, sb->seccomp))
-		return EXIT_LANDJAIL;
 	fflush(NULL);
-	struct reaper r;
-	int status;
-	int rc = reaper_split(&r, &set, &status);
-	if (rc == 0) {
-		sb->in_reaper = true;
-		return status; /* the reaper, after the supervisor's end */
-	}
+	int rc = reaper_split(&split.r, &split.set, status);
+	if (rc == 0)
+		return 0; /* the reaper, after the supervisor's end */
 	if (rc < 0 && rc != -ENOSYS) {
 		diag_error("cannot start the reaper that outlives a SIGKILL of landjail: %s",
 			   strerror(-rc));
-		return EXIT_LANDJAIL;
+		return rc;
 	}
-	status = supervise_tree(sb, &set, &r);
-	reaper_close(&r);
+	split.begun = true;
+	return 1;
+}
+
+int supervise(struct sandbox *sb)
+{
+	int status;
+	int rc = supervise_begin(&status);
+	if (rc == 0) {
+		sb->in_reaper = true;
+		return status;
+	}
+	if (rc < 0)
+		return EXIT_LANDJAIL;
+	sb->sigmask = split.caller_mask;
+	if (!proclimit_check(sb->policy, sb->seccomp))
+		return EXIT_LANDJAIL;
+	status = supervise_tree(sb, &split.set, &split.r);
+	reaper_close(&split.r);
 	return status;
 }

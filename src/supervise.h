@@ -5,6 +5,13 @@
 
 #include "sandbox.h"
 
+/* Split off the reaper (reaper.h) with the supervisor's signals blocked,
+ * before anything else of a run: returns 1 in the supervisor (or when
+ * there is no reaper), 0 in the reaper once the supervisor has ended,
+ * with *status the one to exit with, -errno after saying why.  supervise()
+ * does it itself when it was not done. */
+int supervise_begin(int *status);
+
 /* Run sb and wait for it.  Returns the exit status landjail should use:
  * the program's own, or 128+N when it died of signal N; 125 (with a
  * message) when it could not be started. */
