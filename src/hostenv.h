@@ -33,6 +33,10 @@ bool host_filtered(void);
  * -EPERM with *msg (malloc'd) naming the setting that blocks landjail. */
 int host_probe(int landlock_err, char **msg);
 
+/* What to change so that a host's filter lets landjail run (one
+ * sentence: a unit's SystemCallFilter= line, a container's profile). */
+const char *host_fix(void);
+
 /* What a host's filter does to one call, found out in a child that may
  * die of it: "allowed", "killed (SIGSYS)", "EPERM"... (static). */
 const char *host_try_call(const char *name);

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "exitcode.h"
 #include "fds.h"
+#include "hostenv.h"
 #include "proctree.h"
 #include "util.h"
 
@@ -25,6 +26,12 @@ static int supervisor_ended(int wstatus)
 	int sig = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	diag_error("the supervisor died (signal %d, %s); killed the %zu process%s it left "
 		   "in the sandbox", sig, strsignal(sig), killed, killed == 1 ? "" : "es");
+	/* SIGSYS under a filter of the host: that filter kills a call the
+	 * supervisor makes (the program's own run has its own status). */
+	if (sig == SIGSYS && host_filtered())
+		diag_error("a seccomp filter of the host (a unit's SystemCallFilter=, a "
+			   "container's profile) killed a call landjail needs: %s; "
+			   "`landjail --status` run the same way names each call", host_fix());
 	return EXIT_LANDJAIL;
 }
 
