@@ -33,12 +33,14 @@ def quantile(times, q):
 
 
 def load_rss(path):
+    """{launcher: (largest process, all processes)} in MB, medians of the samples."""
     kb = {}
     for line in open(path):
-        l, v = line.split()
-        if int(v) > 0:
-            kb.setdefault(l, []).append(int(v))
-    return {l: statistics.median(v) / 1024 for l, v in kb.items()}
+        l, largest, total = line.split()
+        if int(largest) > 0:
+            kb.setdefault(l, []).append((int(largest), int(total)))
+    return {l: (statistics.median(a for a, _ in v) / 1024,
+                statistics.median(b for _, b in v) / 1024) for l, v in kb.items()}
 
 
 def fmt_ms(ms):
@@ -61,19 +63,24 @@ def table(med, names, labels, order, rss=None):
                 cells.append(f"{fmt_ms(ms)} ({ms / base:.2f}×, {ms - base:+.2f})")
         rows.append(f"| {WHAT.get(w, w)} | " + " | ".join(cells) + " |")
     if rss is not None:
-        rows.append("| launcher peak RSS | " + " | ".join(
-            f"{rss[n]:.1f} MB" if n in rss else "—" for n in names) + " |")
+        for i, what in enumerate(("launcher peak RSS, largest process",
+                                  "launcher peak RSS, its processes summed")):
+            rows.append(f"| {what} | " + " | ".join(
+                f"{rss[n][i]:.2f} MB" if n in rss else "—" for n in names) + " |")
     return "\n".join(rows) + "\n"
 
 
 def markdown(times, rss, names, labels, order, meta):
-    kernel, cpus, version, command, rounds = meta
+    kernel, cpus, version, command, rounds, workfs = meta
     return (
         f"Measured by `{command}` with {version} on Linux {kernel}, {cpus} CPUs: "
         f"wall time over {rounds} interleaved rounds of `hyperfine -N`, with the "
-        "ratio to bare and the milliseconds added. Peak RSS is VmHWM of the launcher "
-        "process itself while it supervises `sleep` (for bare and the kernel sandboxer, "
-        "which exec the program, that is the program's own).\n\n"
+        "ratio to bare and the milliseconds added. Peak RSS is VmHWM of the launcher's "
+        "processes while they supervise `sleep`, the program itself left out: the "
+        "largest one (landjail's supervisor), and all of them summed (landjail's reaper "
+        "and supervisor, bwrap's two processes); for bare and the kernel sandboxer, "
+        "which exec the program, it is the program's own. The work directory is on "
+        f"{workfs}.\n\n"
         "Median of all runs:\n\n" + table(quantile(times, 0.5), names, labels, order, rss)
         + "\nThe fastest 10 % (10th percentile), less moved by other load on the "
         "machine:\n\n" + table(quantile(times, 0.1), names, labels, order))
@@ -110,13 +117,14 @@ def svg(med, names, labels, order, title):
 
 
 def main():
-    jdir, rss_file, out, label_spec, order, rounds, kernel, cpus, version, command = sys.argv[1:]
+    (jdir, rss_file, out, label_spec, order, rounds, kernel, cpus, version, command,
+     workfs) = sys.argv[1:]
     labels = dict(kv.split("=", 1) for kv in label_spec.strip(";").split(";"))
     names = list(labels)
     order = order.split()
     times = load_times(jdir)
     rss = load_rss(rss_file)
-    meta = (kernel, cpus, version, command, rounds)
+    meta = (kernel, cpus, version, command, rounds, workfs)
     with open(os.path.join(out, "bench.md"), "w") as f:
         f.write(markdown(times, rss, names, labels, order, meta))
     with open(os.path.join(out, "bench.svg"), "w") as f:
