@@ -96,6 +96,9 @@ static const struct guard_rule rules[] = {
 	/* Orphans go to the supervisor, which counts the sandbox's processes
 	 * (proclimit.h) by its tree, and never to a subreaper inside. */
 	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_CHILD_SUBREAPER }, GUARD_NO_SUBREAPER },
+	/* No reaper: the parent-death signal (SIGKILL, set in sandbox.c) is
+	 * what ends the program if the supervisor is killed. */
+	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_PDEATHSIG }, GUARD_KEEP_PDEATHSIG },
 };
 
 size_t guard_rule_count(void)

@@ -8,7 +8,9 @@
  * under network mode tcp without a bind port, no listen() (an unbound
  * socket would listen on an ephemeral port).  Under sandbox-processes,
  * no subreaper of the sandbox's own (proctree_count must see every
- * orphan come to the supervisor).
+ * orphan come to the supervisor).  Without a reaper (a program that may
+ * start no process), no change of its parent-death signal, which is what
+ * kills it when the supervisor dies.
  * Without it a program could kill landjail, leave its own processes
  * running past the timeout, or starve the supervisor.
  *
@@ -38,6 +40,7 @@ enum {
 	GUARD_SAME_GROUP = 2, /* the program shares our group (--keep-session): kill(0) too */
 	GUARD_NO_LISTEN = 4,  /* refuse listen(): mode = tcp without a bind port */
 	GUARD_NO_SUBREAPER = 8, /* refuse PR_SET_CHILD_SUBREAPER: sandbox-processes counts */
+	GUARD_KEEP_PDEATHSIG = 16, /* refuse PR_SET_PDEATHSIG: no reaper, the signal ends it */
 };
 
 /* Build the guard for a supervisor pid, the reaper's (reaper.h; 0: none)

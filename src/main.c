@@ -367,15 +367,21 @@ static int run_policy(const struct cli *c)
 	struct policy p;
 	struct errlist el = { 0 };
 	int status = 0;
-	/* A plain run splits off its reaper first (supervise.h); --explain
-	 * first observes a run of its own, with the signals not yet blocked. */
-	if (!c->check && !c->dump_seccomp && !c->explain) {
-		int rc = supervise_begin(&status);
-		if (rc <= 0)
-			return rc < 0 ? EXIT_LANDJAIL : status;
-	}
 	policy_init(&p);
 	load_policy(c, &p, &el);
+	/* A plain run whose program may start processes splits off its
+	 * reaper now (supervise.h), before any kernel probe a host's filter
+	 * could kill (the reaper then names it) and before the descriptors;
+	 * a program that cannot needs none.  --explain first observes a run
+	 * of its own, with the signals not yet blocked. */
+	if (!el.n && !c->check && !c->dump_seccomp && !c->explain && seccomp_policy_forks(&p)) {
+		int rc = supervise_begin(&status);
+		if (rc <= 0) {
+			errlist_free(&el);
+			policy_free(&p);
+			return rc < 0 ? EXIT_LANDJAIL : status;
+		}
+	}
 	policy_open_paths(&p, &el);
 	policy_check_forbidden(&p, &el);
 	if (el.n) {

@@ -245,13 +245,18 @@ static void disk_verdicts(struct seccomp_plan *plan)
 		set(plan, nr, VERDICT_ENOSYS, WHY_DISK);
 }
 
+bool seccomp_policy_forks(const struct policy *p)
+{
+	return p->sys.fork >= 0 ? p->sys.fork : p->sys.dflt == SYS_UNSET;
+}
+
 void seccomp_plan_basics(const struct policy *p, int abi, bool notify, struct seccomp_plan *plan)
 {
 	plan->p = p;
 	plan->abi = abi;
 	plan->notify = notify;
 	plan->allowlist = p->sys.dflt != SYS_UNSET;
-	plan->fork = p->sys.fork >= 0 ? p->sys.fork : !plan->allowlist;
+	plan->fork = seccomp_policy_forks(p);
 	plan->tcp = netpolicy_tcp_sockets(p, abi);
 }
 

@@ -447,29 +447,41 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 	return status;
 }
 
-/* The split (reaper.h), done once: early by main for a plain run, so the
- * reaper holds almost nothing (its exit, on the caller's path, is cheap,
- * and the supervisor's pages are its own, not copies on write); else here. */
+/* The split (reaper.h), done once: by main as soon as the policy is read,
+ * when its program may start processes, else here; and not at all when
+ * the filter lets it start none (see supervise()). */
 static struct {
-	bool begun;
+	bool blocked, split;
 	sigset_t set;         /* what the supervisor watches: blocked since */
 	sigset_t caller_mask; /* the program starts with it (sandbox.c) */
 	struct reaper r;
-} split;
+} st;
+
+/* Block before any fork so no signal is lost between fork and wait. */
+static int block_watched(void)
+{
+	if (st.blocked)
+		return 0;
+	watched_set(&st.set);
+	if (sigprocmask(SIG_BLOCK, &st.set, &st.caller_mask) < 0) {
+		int err = -errno;
+		diag_error("sigprocmask: %s", strerror(-err));
+		return err;
+	}
+	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	st.blocked = true;
+	return 0;
+}
 
 int supervise_begin(int *status)
 {
-	if (split.begun)
+	if (st.split)
 		return 1;
-	watched_set(&split.set);
-	/* Block before fork so no signal is lost between fork and wait. */
-	if (sigprocmask(SIG_BLOCK, &split.set, &split.caller_mask) < 0) {
-		diag_error("sigprocmask: %s", strerror(errno));
-		return -errno;
-	}
-	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
+	int rc = block_watched();
+	if (rc < 0)
+		return rc;
 	fflush(NULL);
-	int rc = reaper_split(&split.r, &split.set, status);
+	rc = reaper_split(&st.r, &st.set, status);
 	if (rc == 0)
 		return 0; /* the reaper, after the supervisor's end */
 	if (rc < 0 && rc != -ENOSYS) {
@@ -477,24 +489,31 @@ int supervise_begin(int *status)
 			   strerror(-rc));
 		return rc;
 	}
-	split.begun = true;
+	st.split = true;
 	return 1;
 }
 
 int supervise(struct sandbox *sb)
 {
 	int status;
-	int rc = supervise_begin(&status);
-	if (rc == 0) {
+	/* A program the filter lets start no process is one process, which
+	 * its parent-death signal kills with us (sandbox.c), and which the
+	 * guard keeps from changing that signal: no reaper is needed.  Any
+	 * other program gets one. */
+	bool alone = sb->seccomp && !sb->seccomp->fork;
+	int rc = alone ? block_watched() : supervise_begin(&status);
+	if (rc == 0 && !alone) {
 		sb->in_reaper = true;
 		return status;
 	}
 	if (rc < 0)
 		return EXIT_LANDJAIL;
-	sb->sigmask = split.caller_mask;
+	if (!st.split)
+		st.r = (struct reaper){ .pid = 0, .fd = -1 };
+	sb->sigmask = st.caller_mask;
 	if (!proclimit_check(sb->policy, sb->seccomp))
 		return EXIT_LANDJAIL;
-	status = supervise_tree(sb, &split.set, &split.r);
-	reaper_close(&split.r);
+	status = supervise_tree(sb, &st.set, &st.r);
+	reaper_close(&st.r);
 	return status;
 }

@@ -6,10 +6,11 @@
 #include "sandbox.h"
 
 /* Split off the reaper (reaper.h) with the supervisor's signals blocked,
- * before anything else of a run: returns 1 in the supervisor (or when
- * there is no reaper), 0 in the reaper once the supervisor has ended,
- * with *status the one to exit with, -errno after saying why.  supervise()
- * does it itself when it was not done. */
+ * as early in a run as the policy says its program may start processes:
+ * returns 1 in the supervisor (or when there is no reaper), 0 in the
+ * reaper once the supervisor has ended, with *status the one to exit
+ * with, -errno after saying why.  supervise() does it itself when it was
+ * not done and the filter lets the program start processes. */
 int supervise_begin(int *status);
 
 /* Run sb and wait for it.  Returns the exit status landjail should use:

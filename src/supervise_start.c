@@ -45,7 +45,8 @@ bool supervise_protect(struct sandbox *sb, pid_t reaper)
 	unsigned flags = (sb->landlock_abi < ABI_SCOPE ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
 			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0) |
-			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0);
+			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0) |
+			 (reaper ? 0 : GUARD_KEEP_PDEATHSIG);
 	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));

@@ -81,6 +81,10 @@ struct seccomp_plan {
 	unsigned char why[SECCOMP_MAX_NR];     /* enum verdict_why */
 };
 
+/* Can p's program start processes (fork = yes, or no allowlist)?  The
+ * plan's fork (seccomp_plan_basics) says the same. */
+bool seccomp_policy_forks(const struct policy *p);
+
 /* The verdict table of p at this Landlock ABI into plan (no descriptors,
  * no kernel calls): seccomp_verdict.c.  notify says whether violations
  * go to the supervisor. */

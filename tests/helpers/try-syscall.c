@@ -4,6 +4,9 @@
  *
  *   try-syscall OP [ARG...]   prints "ok" (status 0) or the errno's name
  *                             (status 1); 2 for a usage error.
+ *   try-syscall pdeathsig SECONDS
+ *                             clear the parent-death signal, print how that
+ *                             went, then live that long.
  *   try-syscall serve-tcp PORT | serve-unix PATH | serve-abstract NAME
  *                             listen and accept until killed (for tests).
  */
@@ -25,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -295,6 +299,12 @@ int main(int argc, char **argv)
 		if (rc == 0)
 			_exit(0);
 		return result(rc);
+	}
+	if (strcmp(op, "pdeathsig") == 0) { /* clear it, say how it went, live ARG seconds */
+		int rc = result(prctl(PR_SET_PDEATHSIG, 0));
+		fflush(stdout);
+		sleep((unsigned)atoi(arg));
+		return rc;
 	}
 	fprintf(stderr, "try-syscall: unknown operation %s\n", op);
 	return 2;

@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 76
+plan 82
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -202,7 +202,40 @@ alive "$gc" && kill -KILL "$gc"
 rm -f "$T/w/sup"
 is "a normal run keeps its status through the reaper" 7 \
 	"$(lj --rox /usr --rw "$T/w" -- sh -c "echo \$PPID >$T/w/sup; exit 7" >/dev/null 2>&1; echo $?)"
-fails "and its supervisor is gone when landjail returns" alive "$(cat "$T/w/sup")"
+# The supervisor hands its status over, then exits (reaper.h): gone at once.
+ok "and its supervisor is gone when landjail returns" gone_within "$(cat "$T/w/sup")"
+
+# ---- no reaper when the program can start no process -------------------------
+# fork = no: the program is one process, a child of landjail itself, which
+# its parent-death signal kills with landjail; the guard keeps it from
+# clearing that signal.  The control (processes allowed) has a reaper,
+# and there the program may clear its own.
+use_try_syscall
+mkdir -p "$T/profiles"
+printf '[profile]\nversion = 1\n[syscalls]\nfork = no\n' >"$T/profiles/nofork"
+printf '[profile]\nversion = 1\n[syscalls]\nfork = yes\n' >"$T/profiles/forks"
+chmod 644 "$T/profiles/nofork" "$T/profiles/forks"
+for prof in nofork forks; do
+	rm -f "$T/w/pd"
+	lj_bg -p "$T/profiles/$prof" --rox /usr --rox "$T/bin" --rw "$T/w" -- \
+		sh -c "exec $TS pdeathsig 30 >$T/w/pd" 2>/dev/null
+	pid=$!
+	wait_file "$T/w/pd"
+	prog=$(pgrep -f "^$TS pdeathsig 30" | head -1)
+	if [ $prof = nofork ]; then
+		is "fork = no: the program is landjail's own child (no reaper)" "$pid" \
+			"$(ps -o ppid= -p "$prog" | tr -d ' ')"
+		is "  and it cannot clear its parent-death signal" EPERM "$(cat "$T/w/pd")"
+	else
+		ok "control, fork = yes: a reaper stands between landjail and the program" \
+			test "$(ps -o ppid= -p "$prog" | tr -d ' ')" != "$pid"
+		is "  and there the program may clear its own" ok "$(cat "$T/w/pd")"
+	fi
+	kill -KILL "$pid"
+	ok "  SIGKILL of landjail ($prof) ends the program within 1 s" gone_within "$prog"
+	alive "$prog" && kill -KILL "$prog"
+	wait "$pid" 2>/dev/null
+done
 
 # ---- sandbox-processes: the sandbox's own processes, root included -----------
 # A fork bomb of 7 generations (128 processes, each alive for 2 s) under

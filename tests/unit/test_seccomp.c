@@ -425,6 +425,7 @@ static void guard_vectors(struct vectors *v)
 	}
 	add(v, PR_SET_CHILD_SUBREAPER, 1, 0, 0);
 	add(v, PR_SET_CHILD_SUBREAPER, 0, 0, 0);
+	add(v, PR_SET_PDEATHSIG, 0, 0, 0);
 }
 
 static unsigned merge_failures, merges;
@@ -432,7 +433,8 @@ static unsigned merge_failures, merges;
 static void check_merged(const struct compiled *c, const char *base, int mode, int abi)
 {
 	static const unsigned flag_sets[] = { 0, GUARD_SIGNALS | GUARD_NO_SUBREAPER,
-					      GUARD_SIGNALS | GUARD_SAME_GROUP | GUARD_NO_LISTEN };
+					      GUARD_SIGNALS | GUARD_SAME_GROUP | GUARD_NO_LISTEN |
+						      GUARD_KEEP_PDEATHSIG };
 	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++) {
 		struct guard g;
 		struct sock_filter *m;
