@@ -82,19 +82,6 @@ static bool unenforceable(const struct policy *p, bool run, struct errlist *el,
 	return true;
 }
 
-bool disklimit_without_notify(const struct policy *p)
-{
-	if (!dl.on)
-		return true;
-	struct errlist el = { 0 };
-	bool ok = unenforceable(p, true, &el, "there is no seccomp user notification here, "
-				"which landjail needs to hold files before they are unlinked");
-	errlist_print(&el);
-	errlist_free(&el);
-	dl.on = false;
-	return ok;
-}
-
 static bool same_origin(struct origin a, struct origin b)
 {
 	return a.file == b.file && a.line == b.line;
@@ -133,6 +120,14 @@ bool disklimit_plan(const struct policy *p, bool run, struct errlist *el)
 				     "directory that every call shares, landjail cannot tell this "
 				     "call's files from the others' (use base-converter-isolated)");
 	return rules_measurable(p, run, el);
+}
+
+bool disklimit_plan_notify(const struct policy *p, bool notify, bool run, struct errlist *el)
+{
+	if (!p->limits.set[LIMIT_DISK] || notify || dl.off)
+		return true;
+	return unenforceable(p, run, el, "there is no seccomp user notification here, "
+			     "which landjail needs to hold files before they are unlinked");
 }
 
 static size_t *slot_of(ino_t ino, dev_t dev, bool *found)

@@ -44,15 +44,15 @@ bool disklimit_removal(int nr);
  * cannot be measured (no isolate, a writable rule elsewhere); with
  * --best-effort the bound is dropped, said loudly when run. */
 bool disklimit_plan(const struct policy *p, bool run, struct errlist *el);
+/* The same when there is no user notification (notify false), which
+ * holding files before they are unlinked needs. */
+bool disklimit_plan_notify(const struct policy *p, bool notify, bool run, struct errlist *el);
 
 /* After callfiles_prepare: check the policy, start watching scratch and
  * the outputs.  0, or -errno with *msg. */
 int disklimit_prepare(const struct policy *p, const char *scratch, const char *program,
 		      char **msg);
 
-/* The seccomp filter has no user notification: false (with a message)
- * when the bound set up by disklimit_prepare must be refused. */
-bool disklimit_without_notify(const struct policy *p);
 
 /* The timer the supervisor polls (-1: none), and its handler. */
 int disklimit_fd(void);

@@ -142,12 +142,6 @@ static bool prepare_seccomp(const struct policy *p, struct sandbox *sb)
 		  sp->allowlist ? "allowlist" : "always-denied calls only",
 		  sp->notify ? "reported by name" : "reported from the exit status",
 		  filter_cache_note());
-	if (!sp->notify && !disklimit_without_notify(p)) {
-		sb->seccomp = NULL;
-		seccomp_plan_free(sp);
-		free(sp);
-		return false;
-	}
 	if (!sp->notify)
 		diag_info("seccomp: no user notification: fchmod, ftruncate and the other calls "
 			  "that change a file through a descriptor are refused on every descriptor, "

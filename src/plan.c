@@ -12,6 +12,8 @@
 #include "filter_cache.h"
 #include "hostenv.h"
 #include "landlock.h"
+#include "proclimit.h"
+#include "syscall_filter.h"
 
 /* Refusals that no one line of the policy decides read as landjail's. */
 #define SELF "landjail"
@@ -57,6 +59,17 @@ static bool plan_disk(const struct policy *p, const struct plan_request *rq,
 
 /* Refuse where the host's own seccomp filter answers a call landjail
  * needs with an error (a kill, it cannot survive). */
+/* The bounds the supervisor keeps by answering the program's calls:
+ * without user notification they cannot hold (after plan_host, which
+ * names a host filter that refuses seccomp altogether). */
+static bool plan_notify(const struct policy *p, const struct plan_request *rq,
+			struct errlist *el)
+{
+	bool notify = seccomp_notify_available();
+	return proclimit_plan(p, notify, rq->run, el) &&
+	       disklimit_plan_notify(p, notify, rq->run, el);
+}
+
 static bool plan_host(const struct policy *p, struct errlist *el)
 {
 	char *msg = NULL;
@@ -219,7 +232,7 @@ bool plan_make(const struct policy *p, const struct plan_request *rq, struct pla
 {
 	*plan = (struct plan){ .backend = BACKEND_AUTO, .abi = 0 };
 	if (!plan_network_mode(p, el) || !plan_limits(p, rq, el) || !plan_disk(p, rq, el) ||
-	    !plan_host(p, el) ||
+	    !plan_host(p, el) || !plan_notify(p, rq, el) ||
 	    !plan_backend(p, rq, plan, el))
 		return false;
 	if (plan->backend == BACKEND_LANDLOCK && !plan_landlock(p, rq, plan, el))

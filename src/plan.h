@@ -12,6 +12,8 @@
  *   disk                 disk = without isolate, or next to plan_disk()
  *                        another writable rule
  *   host filter          a host seccomp filter in the way   host_probe()
+ *   user notification    sandbox-processes or disk without   proclimit_plan(),
+ *                        it                                 disklimit_plan_notify()
  *   backend              no Landlock and no user namespaces plan_backend()
  *   Landlock ABI         truncate, ioctl (warnings)         plan_landlock()
  *   network              ports without mode = tcp; ports    plan_network()

@@ -37,24 +37,25 @@ static const char *at_text(const struct policy *p, char *buf, size_t n)
 	return buf;
 }
 
-bool proclimit_check(const struct policy *p, const struct seccomp_plan *plan)
+bool proclimit_plan(const struct policy *p, bool notify, bool run, struct errlist *el)
 {
-	if (!p->limits.set[LIMIT_SANDBOX_PROCESSES] || (plan && !plan->fork))
-		return true; /* nothing to count: no new process is allowed at all */
-	if (plan && plan->notify)
-		return true;
-	char at[300];
-	at_text(p, at, sizeof(at));
+	if (!p->limits.set[LIMIT_SANDBOX_PROCESSES] || !seccomp_policy_forks(p) || notify)
+		return true; /* counted, or nothing to count: no new process at all */
+	const struct origin *at = &p->limits.at[LIMIT_SANDBOX_PROCESSES];
+	unsigned long long n = p->limits.value[LIMIT_SANDBOX_PROCESSES];
 	if (!p->best_effort) {
-		diag_error("%s: sandbox-processes = %llu cannot be enforced: landjail counts the "
-			   "sandbox's processes through seccomp user notification, which this "
-			   "kernel or a seccomp filter landjail runs under does not allow (remove "
-			   "the line, or --best-effort runs without the bound)", at,
-			   p->limits.value[LIMIT_SANDBOX_PROCESSES]);
+		errlist_add(el, at->file ? at->file : "[limits]", at->line,
+			    "sandbox-processes = %llu cannot be enforced: landjail counts the "
+			    "sandbox's processes through seccomp user notification, which this "
+			    "kernel or a seccomp filter landjail runs under does not allow (remove "
+			    "the line, or --best-effort runs without the bound)", n);
 		return false;
 	}
-	diag_loud("%s: sandbox-processes = %llu is NOT enforced: no seccomp user notification "
-		  "(--best-effort)", at, p->limits.value[LIMIT_SANDBOX_PROCESSES]);
+	if (run) {
+		char where[300];
+		diag_loud("%s: sandbox-processes = %llu is NOT enforced: no seccomp user "
+			  "notification (--best-effort)", at_text(p, where, sizeof(where)), n);
+	}
 	return true;
 }
 

@@ -22,11 +22,11 @@
 #include "policy.h"
 #include "syscall_filter.h"
 
-/* Before the fork: false (with a message naming the line) when the bound
- * is set but cannot be counted, as without user notification (a host
- * filter that refuses it, an old kernel); --best-effort runs without it,
- * loudly. */
-bool proclimit_check(const struct policy *p, const struct seccomp_plan *plan);
+/* The plan (plan.c): false, with the refusal naming the line in el, when
+ * the bound is set but cannot be counted because there is no user
+ * notification (a host filter that refuses it, an old kernel);
+ * --best-effort runs without it, said loudly when run. */
+bool proclimit_plan(const struct policy *p, bool notify, bool run, struct errlist *el);
 
 /* In the supervisor: answer req if it is a new process that the bound
  * governs (true), else leave it to the verdict table (false). */

@@ -150,7 +150,7 @@ static void exec_verdicts(struct seccomp_plan *plan)
  * the table, goes to the supervisor, which counts the sandbox's own
  * (proclimit.h); threads (clone with CLONE_THREAD) pass in the filter.
  * Without user notification there is no count: the supervisor refuses
- * to run (proclimit_check). */
+ * to run (proclimit_plan, in the plan). */
 static void counted_verdicts(struct seccomp_plan *plan)
 {
 	if (!plan->notify || !plan->fork || !plan->p->limits.set[LIMIT_SANDBOX_PROCESSES])

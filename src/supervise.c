@@ -511,8 +511,6 @@ int supervise(struct sandbox *sb)
 	if (!st.split)
 		st.r = (struct reaper){ .pid = 0, .fd = -1 };
 	sb->sigmask = st.caller_mask;
-	if (!proclimit_check(sb->policy, sb->seccomp))
-		return EXIT_LANDJAIL;
 	status = supervise_tree(sb, &st.set, &st.r);
 	reaper_close(&st.r);
 	return status;

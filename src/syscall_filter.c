@@ -15,7 +15,7 @@
 #include "config.h"
 #include "seccomp_cache.h"
 
-static bool user_notif_available(void)
+bool seccomp_notify_available(void)
 {
 	unsigned action = SECCOMP_RET_USER_NOTIF;
 	if (test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
@@ -29,7 +29,7 @@ static int plan_init(const struct policy *p, int abi, struct seccomp_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->sock[0] = plan->sock[1] = -1;
-	seccomp_plan_basics(p, abi, user_notif_available(), plan);
+	seccomp_plan_basics(p, abi, seccomp_notify_available(), plan);
 	/* SEQPACKET, not DGRAM: a child that dies before sending must give the
 	 * parent end-of-file, not a recvmsg() that waits for ever. */
 	if (plan->notify && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, plan->sock) < 0)

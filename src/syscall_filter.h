@@ -81,6 +81,11 @@ struct seccomp_plan {
 	unsigned char why[SECCOMP_MAX_NR];     /* enum verdict_why */
 };
 
+/* Does this kernel (and any filter landjail runs under) give seccomp user
+ * notification?  Violations are then reported by name, and the bounds
+ * and checks that need the supervisor's answer can hold (plan.c). */
+bool seccomp_notify_available(void);
+
 /* Can p's program start processes (fork = yes, or no allowlist)?  The
  * plan's fork (seccomp_plan_basics) says the same. */
 bool seccomp_policy_forks(const struct policy *p);

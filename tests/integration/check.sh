@@ -16,7 +16,7 @@ hooks=false
 [ "$(LANDJAIL_TEST_LANDLOCK_ABI=2 "$LANDJAIL" --status | sed -n 's/^Landlock: ABI //p')" = 2 ] &&
 	hooks=true
 
-plan $((3 * ${#bad[@]} + 3 * 13 + 2 + 3))
+plan $((3 * ${#bad[@]} + 3 * 15 + 3 + 3))
 
 # agree DESC STATUS [VAR=VALUE...] -- ARGS...: the run and --check of ARGS
 # (with the environment VAR=VALUE) both exit STATUS, with the same stderr.
@@ -25,7 +25,7 @@ agree() {
 	shift 2
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	if ! $hooks && printf '%s\n' "${envs[@]}" | grep -q '^LANDJAIL_TEST_LANDLOCK_ABI='; then
+	if ! $hooks && printf '%s\n' "${envs[@]}" | grep -q '^LANDJAIL_TEST_'; then
 		for i in 1 2 3; do
 			ok "$desc # SKIP this build has no test hooks" true
 		done
@@ -85,6 +85,14 @@ agree "processes = 50 as $LJ_TEST_USER" "$([ "$LJ_UID" = 0 ] && echo 125 || echo
 # A rule that lets the program write the filter cache.
 agree "--rw on the home directory holding the filter cache" 125 -- --rox /usr --rw "$T/home"
 agree "--rw on a directory beside it (control)" 0 -- --rox /usr --rw "$T/p"
+
+# sandbox-processes is counted through user notification: without it the
+# plan refuses, naming the line, in --check as in a run.
+printf '[syscalls]\nfork = yes\n[limits]\nsandbox-processes = 4\n' >"$T/p/count.ini"
+agree "sandbox-processes without user notification" 125 LANDJAIL_TEST_NO_USER_NOTIF=1 -- \
+	-p "$T/p/count.ini" --rox /usr
+like "  the message names the profile's line" "^$T/p/count.ini:4: sandbox-processes = 4 cannot be enforced" "$check_err"
+agree "sandbox-processes with user notification (control)" 0 -- -p "$T/p/count.ini" --rox /usr
 
 # --check's profile reads back as itself: policy_print.c spells every key
 # and value as the section tables read them.

@@ -66,16 +66,20 @@ int main(void)
 	TAP_OK(action(&plan, "clone3", 0) == SECCOMP_RET_ERRNO, "clone3 stays ENOSYS");
 	TAP_OK(!answer_continues(&plan, "clone", CLONE_NEWUSER | SIGCHLD),
 	       "clone with a namespace flag stays refused");
-	TAP_OK(proclimit_check(&p, &plan), "with user notification the bound can be counted");
+	struct errlist el = { 0 };
+	TAP_OK(proclimit_plan(&p, plan.notify, false, &el) && !el.n,
+	       "with user notification the bound can be counted");
 	seccomp_plan_free(&plan);
 
 	TAP_OK(seccomp_compile(&p, 7, false, &plan) == 0, "compiles without user notification");
 	TAP_OK(action(&plan, "fork", 0) == SECCOMP_RET_ALLOW &&
 	       action(&plan, "clone", SIGCHLD) == SECCOMP_RET_ALLOW,
 	       "...where nothing is counted (fork and clone are allowed)");
-	TAP_OK(!proclimit_check(&p, &plan), "...so the run is refused");
+	TAP_OK(!proclimit_plan(&p, plan.notify, false, &el) && el.n == 1,
+	       "...so the plan refuses the run");
+	errlist_free(&el);
 	p.best_effort = true;
-	TAP_OK(proclimit_check(&p, &plan), "...unless --best-effort");
+	TAP_OK(proclimit_plan(&p, plan.notify, false, &el) && !el.n, "...unless --best-effort");
 	seccomp_plan_free(&plan);
 	policy_free(&p);
 
@@ -92,7 +96,8 @@ int main(void)
 	TAP_OK(!answer_continues(&plan, "fork", 0) && !answer_continues(&plan, "clone", SIGCHLD),
 	       "fork = no still refuses every new process");
 	TAP_OK(plan.why[sysname_nr("fork")] != WHY_COUNTED, "...and counts nothing");
-	TAP_OK(proclimit_check(&p, &plan), "...and needs no count");
+	TAP_OK(proclimit_plan(&p, false, false, &el) && !el.n,
+	       "...and needs no count, even without user notification");
 	seccomp_plan_free(&plan);
 	policy_free(&p);
 	return tap_done();
