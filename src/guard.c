@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,9 +95,6 @@ static const struct guard_rule rules[] = {
 	/* Orphans go to the supervisor, which counts the sandbox's processes
 	 * (proclimit.h) by its tree, and never to a subreaper inside. */
 	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_CHILD_SUBREAPER }, GUARD_NO_SUBREAPER },
-	/* No reaper: the parent-death signal (SIGKILL, set in sandbox.c) is
-	 * what ends the program if the supervisor is killed. */
-	{ __NR_prctl, GUARD_VALUE, 0, { PR_SET_PDEATHSIG }, GUARD_KEEP_PDEATHSIG },
 };
 
 size_t guard_rule_count(void)
@@ -250,143 +246,4 @@ int guard_enter(const struct guard *g)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return -errno;
 	return 0;
-}
-
-/* ---- one filter instead of two ------------------------------------------
- * Attaching a seccomp filter has a fixed cost (about 50 µs here: the
- * kernel converts, JIT-compiles and maps each program), so the guard goes
- * in front of the main filter as one program.  Two filters answer with
- * the stronger of their two actions (the kernel's ACTION_ONLY order; on a
- * tie the main filter's, which is evaluated first as the newer one).  The
- * merged program keeps exactly that: the guard leaves its verdict in
- * scratch word 0 and falls into the main program, whose returns weaker
- * than the guard's refusal consult that word on the way out.  The main
- * program's own instructions keep their count and places (a return
- * becomes a jump), so none of its jumps move. */
-
-/* The kernel's precedence: a smaller value wins. */
-static int32_t action_rank(uint32_t ret)
-{
-	return (int32_t)(ret & SECCOMP_RET_ACTION_FULL);
-}
-
-static bool is_ret_k(const struct sock_filter *in)
-{
-	return in->code == (BPF_RET | BPF_K);
-}
-
-/* Scratch memory or a return of A in the main program: the merge
- * cannot add its word or rewrite the return. */
-static bool mergeable(const struct sock_filter *prog, unsigned short len)
-{
-	for (unsigned short i = 0; i < len; i++) {
-		uint16_t c = prog[i].code, cls = BPF_CLASS(c);
-		if (cls == BPF_ST || cls == BPF_STX)
-			return false;
-		if ((cls == BPF_LD || cls == BPF_LDX) && BPF_MODE(c) == BPF_MEM)
-			return false;
-		if (cls == BPF_RET && !is_ret_k(&prog[i]))
-			return false;
-	}
-	return true;
-}
-
-/* The guard refuses with one value (guard_build's last instruction). */
-static bool guard_refusal(const struct guard *g, uint32_t *deny)
-{
-	bool found = false;
-	for (unsigned short i = 0; i < g->len; i++) {
-		const struct sock_filter *in = &g->insns[i];
-		if (BPF_CLASS(in->code) != BPF_RET)
-			continue;
-		if (!is_ret_k(in))
-			return false;
-		if (in->k == SECCOMP_RET_ALLOW)
-			continue;
-		if (found && in->k != *deny)
-			return false;
-		*deny = in->k;
-		found = true;
-	}
-	return found;
-}
-
-#define JA(to) ((struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)(to)))
-
-#define MERGE_WEAK_MAX 8
-
-struct merged {
-	struct sock_filter *v;
-	size_t n;
-	uint32_t weak[MERGE_WEAK_MAX]; /* the main program's returns weaker than the refusal */
-	size_t n_weak;
-};
-
-static void put(struct merged *m, struct sock_filter in)
-{
-	m->v[m->n++] = in;
-}
-
-static ssize_t weak_index(struct merged *m, uint32_t k)
-{
-	for (size_t i = 0; i < m->n_weak; i++)
-		if (m->weak[i] == k)
-			return (ssize_t)i;
-	if (m->n_weak == ARRAY_SIZE(m->weak))
-		return -1;
-	m->weak[m->n_weak] = k;
-	return (ssize_t)m->n_weak++;
-}
-
-/* A jump from the instruction at `at` to `to`. */
-static struct sock_filter jump(size_t at, size_t to)
-{
-	return JA(to - at - 1);
-}
-
-int guard_merge(const struct guard *g, const struct sock_filter *prog, unsigned short len,
-		struct sock_filter **out)
-{
-	uint32_t deny = 0;
-	if (!g->len || !guard_refusal(g, &deny) || !mergeable(prog, len))
-		return -EINVAL;
-	/* Each weak return gets an epilogue of 4 instructions; there are
-	 * few distinct ones (allow, log, notify, trace). */
-	size_t guard_at = 2, deny_at = guard_at + g->len, main_at = deny_at + 2;
-	size_t cap = main_at + len + 4 * MERGE_WEAK_MAX;
-	struct merged m = { .v = xcalloc(cap, sizeof(*m.v)) };
-	put(&m, STMT(BPF_LD | BPF_IMM, 0));
-	put(&m, STMT(BPF_ST, 0));
-	for (unsigned short i = 0; i < g->len; i++) {
-		const struct sock_filter *in = &g->insns[i];
-		if (!is_ret_k(in))
-			put(&m, *in);
-		else
-			put(&m, jump(m.n, in->k == SECCOMP_RET_ALLOW ? main_at : deny_at));
-	}
-	put(&m, STMT(BPF_LD | BPF_IMM, 1));
-	put(&m, STMT(BPF_ST, 0));
-	size_t epilogue_at = main_at + len;
-	for (unsigned short i = 0; i < len; i++) {
-		const struct sock_filter *in = &prog[i];
-		ssize_t w;
-		if (!is_ret_k(in) || action_rank(in->k) <= action_rank(deny))
-			put(&m, *in);
-		else if ((w = weak_index(&m, in->k)) >= 0)
-			put(&m, jump(m.n, epilogue_at + 4 * (size_t)w));
-		else
-			break;
-	}
-	if (m.n != epilogue_at || epilogue_at + 4 * m.n_weak > BPF_MAXINSNS) {
-		free(m.v);
-		return m.n != epilogue_at ? -EINVAL : -E2BIG;
-	}
-	for (size_t w = 0; w < m.n_weak; w++) {
-		put(&m, STMT(BPF_LD | BPF_MEM, 0));
-		put(&m, JEQ(0, 0, 1));
-		put(&m, STMT(BPF_RET | BPF_K, m.weak[w]));
-		put(&m, STMT(BPF_RET | BPF_K, deny));
-	}
-	*out = m.v;
-	return (int)m.n;
 }

@@ -8,17 +8,13 @@
  * under network mode tcp without a bind port, no listen() (an unbound
  * socket would listen on an ephemeral port).  Under sandbox-processes,
  * no subreaper of the sandbox's own (proctree_count must see every
- * orphan come to the supervisor).  Without a reaper (a program that may
- * start no process), no change of its parent-death signal, which is what
- * kills it when the supervisor dies.
+ * orphan come to the supervisor).
  * Without it a program could kill landjail, leave its own processes
  * running past the timeout, or starve the supervisor.
  *
  * Written by hand rather than with libseccomp: it depends on the
  * supervisor's pid, so it is built afresh for every run (a hundred-odd
- * instructions, no allocation), while the main filter stays cacheable.
- * At launch it is merged in front of the main filter (guard_merge), so
- * the child attaches one program, not two. */
+ * instructions, no allocation), while the main filter stays cacheable. */
 #ifndef LANDJAIL_GUARD_H
 #define LANDJAIL_GUARD_H
 
@@ -40,7 +36,6 @@ enum {
 	GUARD_SAME_GROUP = 2, /* the program shares our group (--keep-session): kill(0) too */
 	GUARD_NO_LISTEN = 4,  /* refuse listen(): mode = tcp without a bind port */
 	GUARD_NO_SUBREAPER = 8, /* refuse PR_SET_CHILD_SUBREAPER: sandbox-processes counts */
-	GUARD_KEEP_PDEATHSIG = 16, /* refuse PR_SET_PDEATHSIG: no reaper, the signal ends it */
 };
 
 /* Build the guard for a supervisor pid, the reaper's (reaper.h; 0: none)
@@ -51,14 +46,6 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, uns
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);
 int guard_rule_nr(size_t i);
-
-/* The guard and the main filter prog as one program that answers as the
- * two would together (guard.c): one attach instead of two.  Returns the
- * merged length with *out malloc'd, or -EINVAL when prog cannot be
- * merged (it uses scratch memory or returns A: load both then), -E2BIG
- * when the result is too long. */
-int guard_merge(const struct guard *g, const struct sock_filter *prog, unsigned short len,
-		struct sock_filter **out);
 
 /* In the child, after no_new_privs: install it.  0 or -errno. */
 int guard_enter(const struct guard *g);

@@ -363,12 +363,11 @@ static int run_policy(const struct cli *c)
 	int status = 0;
 	policy_init(&p);
 	load_policy(c, &p, &el);
-	/* A plain run whose program may start processes splits off its
-	 * reaper now (supervise.h), before any kernel probe a host's filter
-	 * could kill (the reaper then names it) and before the descriptors;
-	 * a program that cannot needs none.  --explain first observes a run
-	 * of its own, with the signals not yet blocked. */
-	if (!el.n && !c->check && !c->dump_seccomp && !c->explain && seccomp_policy_forks(&p)) {
+	/* A plain run splits off its reaper now (supervise.h), before any
+	 * kernel probe a host's filter could kill (the reaper then names it)
+	 * and before the descriptors.  --explain first observes a run of its
+	 * own, with the signals not yet blocked. */
+	if (!el.n && !c->check && !c->dump_seccomp && !c->explain) {
 		int rc = supervise_begin(&status);
 		if (rc <= 0) {
 			errlist_free(&el);

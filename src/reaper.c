@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,17 +36,20 @@ static int supervisor_ended(int wstatus)
 	return EXIT_LANDJAIL;
 }
 
-/* The supervisor's last word (reaper_hand_over): a queued real-time
- * signal carrying the exit status.  Only the supervisor's own pid counts
- * (the kernel fills si_pid); the program cannot signal us anyway (Landlock
- * scoping, or the guard below ABI 6). */
+/* The supervisor's last word (reaper_hand_over): its exit status,
+ * written on the socket between us, which only the supervisor holds the
+ * other end of, then a real-time signal to wake us.  The signal carries
+ * nothing: rt_sigqueueinfo(2) lets any process of the same user send one
+ * with whatever si_pid and si_code it likes. */
 static int handoff_signal(void)
 {
 	return SIGRTMIN + 3;
 }
 
-/* The pid of our reaper, in the supervisor; 0 elsewhere. */
+/* In the supervisor: our reaper's pid (0 elsewhere) and our end of the
+ * socket between us. */
 static pid_t our_reaper;
+static int our_fd = -1;
 
 /* Wait for the supervisor; pass on what is sent to landjail.  A
  * terminal's signal (SI_KERNEL) went to the whole process group: passed
@@ -53,7 +57,7 @@ static pid_t our_reaper;
  * it would arrive twice.  The supervisor's hand-over ends the wait at
  * once: its own exit (its memory torn down, the SIGCHLD) is then no
  * longer on the caller's path. */
-static int reaper_loop(pid_t supervisor, const sigset_t *watched)
+static int reaper_loop(pid_t supervisor, const sigset_t *watched, int fd)
 {
 	sigset_t set = *watched;
 	sigaddset(&set, handoff_signal());
@@ -62,9 +66,10 @@ static int reaper_loop(pid_t supervisor, const sigset_t *watched)
 		if (sigwaitinfo(&set, &si) < 0)
 			continue; /* EINTR: a stop/continue */
 		if (si.si_signo == handoff_signal()) {
-			if (si.si_code == SI_QUEUE && si.si_pid == supervisor)
-				return si.si_value.sival_int;
-			continue;
+			int status;
+			if (recv(fd, &status, sizeof(status), MSG_DONTWAIT) == sizeof(status))
+				return status;
+			continue; /* a wake-up without a status: not the supervisor's */
 		}
 		if (si.si_signo != SIGCHLD) {
 			if (si.si_code != SI_KERNEL || getpgid(supervisor) != getpgrp())
@@ -80,7 +85,7 @@ static int reaper_loop(pid_t supervisor, const sigset_t *watched)
 }
 
 /* The reaper keeps nothing of landjail's but stderr and its end of the
- * pipe: no descriptor of the sandbox's (the seccomp socket, the
+ * socket: no descriptor of the sandbox's (the seccomp socket, the
  * ruleset) stays open in it, and nothing in it can be traced. */
 static void become_reaper(int wfd)
 {
@@ -98,8 +103,10 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	int err = proctree_subreaper();
 	if (err < 0)
 		return err;
+	/* p[0] the supervisor's end: hangs up when the reaper dies, and
+	 * carries the status at the end; p[1] the reaper's. */
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0)
 		return -errno;
 	/* Blocked from before the fork, so that a hand-over sent the instant
 	 * the supervisor starts waits for sigwaitinfo.  The supervisor's
@@ -120,7 +127,7 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	if (child > 0) {
 		close(p[0]);
 		become_reaper(p[1]);
-		*status = reaper_loop(child, watched);
+		*status = reaper_loop(child, watched, p[1]);
 		close(p[1]);
 		return 0;
 	}
@@ -128,6 +135,7 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	*r = (struct reaper){ .pid = self, .fd = p[0] };
 	our_reaper = self;
+	our_fd = p[0];
 	return 1;
 }
 
@@ -138,7 +146,9 @@ void reaper_hand_over(int status)
 	fflush(NULL);
 	/* A reaper that is gone already (killed) has left us to init: nothing
 	 * waits for the status then. */
-	sigqueue(our_reaper, handoff_signal(), (union sigval){ .sival_int = status });
+	if (send(our_fd, &status, sizeof(status), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(status))
+		sigqueue(our_reaper, handoff_signal(), (union sigval){ .sival_int = 0 });
+	close_fd(&our_fd);
 	our_reaper = 0;
 }
 
@@ -147,9 +157,4 @@ bool reaper_gone(struct reaper *r)
 	char c;
 	ssize_t n = read(r->fd, &c, 1);
 	return n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
-}
-
-void reaper_close(struct reaper *r)
-{
-	close_fd(&r->fd);
 }

@@ -6,7 +6,7 @@
  * wait.  The child goes on as the supervisor (supervise.c), itself a
  * subreaper, parent of the program.  Each one ends the tree when the
  * other dies:
- * - the reaper killed: the supervisor sees the pipe between them hang up
+ * - the reaper killed: the supervisor sees the socket between them hang up
  *   and kills every process below it, as the timeout would;
  * - the supervisor killed: its orphans, the whole sandbox, are
  *   re-parented to the reaper, which kills them all.
@@ -45,9 +45,8 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status);
  * outside a supervisor that has a reaper. */
 void reaper_hand_over(int status);
 
-/* In the supervisor: has the reaper died?  Drains its pipe. */
+/* In the supervisor: has the reaper died?  Reads its socket, on which
+ * the reaper never writes.  The socket stays open until the hand-over. */
 bool reaper_gone(struct reaper *r);
-
-void reaper_close(struct reaper *r);
 
 #endif

@@ -146,9 +146,7 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 		fail(sb, 125, xasprintf("[limits] %s: %s", what, strerror(-rc)));
 
 	/* 5. Below Landlock ABI 6 nothing else keeps the program from
-	 * signalling landjail itself (and so escaping the timeout).  Usually
-	 * the guard is already merged into the main filter (supervise_start.c)
-	 * and this loads nothing: one attach costs less than two. */
+	 * signalling landjail itself (and so escaping the timeout). */
 	if (guard_enter(&sb->guard) < 0)
 		fail(sb, 125, xasprintf("cannot protect the supervisor: %s", strerror(errno)));
 

@@ -448,8 +448,7 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 }
 
 /* The split (reaper.h), done once: by main as soon as the policy is read,
- * when its program may start processes, else here; and not at all when
- * the filter lets it start none (see supervise()). */
+ * else here (--explain). */
 static struct {
 	bool blocked, split;
 	sigset_t set;         /* what the supervisor watches: blocked since */
@@ -496,22 +495,16 @@ int supervise_begin(int *status)
 int supervise(struct sandbox *sb)
 {
 	int status;
-	/* A program the filter lets start no process is one process, which
-	 * its parent-death signal kills with us (sandbox.c), and which the
-	 * guard keeps from changing that signal: no reaper is needed.  Any
-	 * other program gets one. */
-	bool alone = sb->seccomp && !sb->seccomp->fork;
-	int rc = alone ? block_watched() : supervise_begin(&status);
-	if (rc == 0 && !alone) {
+	/* Every run has a reaper, even one whose program may start no process:
+	 * its parent-death signal alone would not do, as a thread's execve or
+	 * a change of its ids clears that signal. */
+	int rc = supervise_begin(&status);
+	if (rc == 0) {
 		sb->in_reaper = true;
 		return status;
 	}
 	if (rc < 0)
 		return EXIT_LANDJAIL;
-	if (!st.split)
-		st.r = (struct reaper){ .pid = 0, .fd = -1 };
 	sb->sigmask = st.caller_mask;
-	status = supervise_tree(sb, &st.set, &st.r);
-	reaper_close(&st.r);
-	return status;
+	return supervise_tree(sb, &st.set, &st.r);
 }

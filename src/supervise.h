@@ -6,11 +6,10 @@
 #include "sandbox.h"
 
 /* Split off the reaper (reaper.h) with the supervisor's signals blocked,
- * as early in a run as the policy says its program may start processes:
- * returns 1 in the supervisor (or when there is no reaper), 0 in the
- * reaper once the supervisor has ended, with *status the one to exit
- * with, -errno after saying why.  supervise() does it itself when it was
- * not done and the filter lets the program start processes. */
+ * as early in a run as the policy is read: returns 1 in the supervisor
+ * (or when there is no reaper), 0 in the reaper once the supervisor has
+ * ended, with *status the one to exit with, -errno after saying why.
+ * supervise() does it itself when it was not done. */
 int supervise_begin(int *status);
 
 /* Run sb and wait for it.  Returns the exit status landjail should use:

@@ -1,7 +1,6 @@
 #include "supervise_start.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -10,8 +9,6 @@
 #include "abi.h"
 #include "diag.h"
 #include "guard.h"
-#include "syscall_filter.h"
-#include "util.h"
 
 /* The program must not be able to end, stop or starve landjail, which
  * would leave it running past the timeout and unreported:
@@ -21,38 +18,18 @@
  *   fail with EPIPE, not kill us.  Blocked rather than ignored, since
  *   the program starts with the caller's mask (saved in sb->sigmask)
  *   while an ignored disposition would be inherited across execve. */
-/* The guard goes in front of the main filter, as one program (guard.h):
- * one attach in the child instead of two.  A program the merge cannot
- * take keeps the two filters, which protect the same. */
-static void merge_guard(struct sandbox *sb)
-{
-	struct seccomp_plan *sp = sb->seccomp;
-	struct sock_filter *merged;
-	int n = sp && !test_hook("LANDJAIL_TEST_TWO_FILTERS")
-			? guard_merge(&sb->guard, sp->insns, sp->len, &merged)
-			: -EINVAL;
-	if (n <= 0)
-		return;
-	free(sp->insns);
-	sp->insns = merged;
-	sp->len = (unsigned short)n;
-	sb->guard.len = 0;
-}
-
 bool supervise_protect(struct sandbox *sb, pid_t reaper)
 {
 	const struct net_policy *net = &sb->policy->net;
 	unsigned flags = (sb->landlock_abi < ABI_SCOPE ? GUARD_SIGNALS : 0) |
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
 			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0) |
-			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0) |
-			 (reaper ? 0 : GUARD_KEEP_PDEATHSIG);
+			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0);
 	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));
 		return false;
 	}
-	merge_guard(sb);
 	sigset_t pipe;
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);

@@ -4,6 +4,8 @@
  *
  *   try-syscall OP [ARG...]   prints "ok" (status 0) or the errno's name
  *                             (status 1); 2 for a usage error.
+ *   try-syscall thread-exec PROGRAM [ARG...]
+ *                             a second thread execs PROGRAM.
  *   try-syscall pdeathsig SECONDS
  *                             clear the parent-death signal, print how that
  *                             went, then live that long.
@@ -138,6 +140,15 @@ static long pty_ioctl(unsigned long request)
 static void *thread_main(void *arg)
 {
 	return arg;
+}
+
+/* execve from a thread that is not the leader: the kernel makes it the
+ * leader, with its own parent-death signal, none. */
+static void *thread_exec(void *arg)
+{
+	char **argv = arg;
+	execv(argv[0], argv);
+	_exit(result(-1));
 }
 
 int main(int argc, char **argv)
@@ -299,6 +310,13 @@ int main(int argc, char **argv)
 		if (rc == 0)
 			_exit(0);
 		return result(rc);
+	}
+	if (strcmp(op, "thread-exec") == 0 && argc > 2) { /* a second thread execs argv[2...] */
+		pthread_t t;
+		if (pthread_create(&t, NULL, thread_exec, argv + 2) != 0)
+			return result(-1);
+		pause();
+		return 1;
 	}
 	if (strcmp(op, "pdeathsig") == 0) { /* clear it, say how it went, live ARG seconds */
 		int rc = result(prctl(PR_SET_PDEATHSIG, 0));

@@ -2,7 +2,7 @@
 # Exit statuses, signals and the supervisor.
 . "$SRCDIR/tests/lib.sh"
 
-plan 21
+plan 24
 
 run() { lj --rox /usr "$@" >/dev/null 2>&1; echo $?; }
 
@@ -40,16 +40,35 @@ for sig in TERM INT HUP; do
 done
 
 # The supervisor hands its status to the process the caller waits for
-# (reaper.c) with a queued signal; one queued by anyone else is no status.
-lj_bg --rox /usr -- sh -c 'sleep 0.6; exit 5'
-pid=$!
-sleep 0.2
-/bin/kill -q 42 -s RTMIN+3 "$pid"
-start=$(date +%s%N)
-wait "$pid"
-rc=$?
-is "a hand-over signal queued by another process is not taken as the status" 5 "$rc"
-ok "and landjail went on waiting for the program" test $(( $(date +%s%N) - start )) -gt 200000000
+# (reaper.c) on the socket between them, then wakes it with a queued
+# signal; a signal queued by anyone else is no status, even one whose
+# siginfo claims to come from the supervisor (rt_sigqueueinfo lets the
+# sender write si_pid and si_code).
+forge='import ctypes, os, signal, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+pid, fake = int(sys.argv[1]), int(sys.argv[2])
+sig = signal.SIGRTMIN + 3
+si = ctypes.create_string_buffer(128)
+struct.pack_into("iii", si, 0, sig, 0, -1)             # si_signo, si_errno, SI_QUEUE
+struct.pack_into("iIi", si, 16, fake, os.getuid(), 42) # si_pid, si_uid, si_value
+print("sent" if libc.syscall(129, pid, sig, si) == 0 else "refused %d" % ctypes.get_errno())'
+for how in kill forged; do
+	lj_bg --rox /usr -- sh -c 'sleep 0.6; exit 5'
+	pid=$!
+	sleep 0.2
+	if [ $how = kill ]; then
+		/bin/kill -q 42 -s RTMIN+3 "$pid"
+	else
+		sup=$(pgrep -P "$pid" | head -1)
+		is "  a siginfo naming the supervisor ($sup) can be sent" sent \
+			"$(as_user python3 -c "$forge" "$pid" "$sup")"
+	fi
+	start=$(date +%s%N)
+	wait "$pid"
+	rc=$?
+	is "a hand-over signal ($how) queued by another process is not taken as the status" 5 "$rc"
+	ok "  and landjail went on waiting for the program" test $(( $(date +%s%N) - start )) -gt 200000000
+done
 
 # The program dying with landjail, even SIGKILLed, is tested in tree.sh.
 

@@ -10,8 +10,6 @@
  *    (execveat(AT_FDCWD, path, argv, envp, 0)) is allowed in every
  *    combination (nothing can trap before the program runs);
  *  - other architectures' tables are killed;
- *  - the guard merged in front of the filter (guard_merge) answers every
- *    call as the two filters would together, in every combination;
  *  - every metadata-changing call libseccomp or compat.h knows is in the
  *    always-denied set. */
 #include <errno.h>
@@ -23,14 +21,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
 #include "bpf_interp.h"
-#include "guard.h"
 #include "profile.h"
 #include "syscall_filter.h"
 #include "tap.h"
@@ -397,125 +392,6 @@ static const char *const deny_lines[] = {
 	"@file-metadata", "write", "msync", "chmod", "@default",
 };
 
-/* ---- the guard merged into the filter --------------------------------------- */
-
-/* What the kernel makes of two filters: the stronger action (ACTION_ONLY
- * order, smaller wins), on a tie the newer filter's, the main one. */
-static uint32_t two_filters(uint32_t main_ret, uint32_t guard_ret)
-{
-	int32_t m = (int32_t)(main_ret & SECCOMP_RET_ACTION_FULL);
-	int32_t g = (int32_t)(guard_ret & SECCOMP_RET_ACTION_FULL);
-	return g < m ? guard_ret : main_ret;
-}
-
-#define SUPERVISOR 1234
-#define REAPER 1233
-#define PGRP 1234
-
-/* The values the guard compares (its pids, groups, -1, 0) in the first
- * two arguments, besides the filter's own vectors. */
-static void guard_vectors(struct vectors *v)
-{
-	static const uint64_t pids[] = { SUPERVISOR, REAPER, (uint32_t)-PGRP, (uint32_t)-1,
-					 0, 99, F_SETOWN, F_SETSIG, 0x20000000 };
-	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
-		add(v, pids[i], 0, 0, 0);
-		add(v, 0, pids[i], 0, 0);
-		add(v, pids[i], pids[i], 0, 0);
-	}
-	add(v, PR_SET_CHILD_SUBREAPER, 1, 0, 0);
-	add(v, PR_SET_CHILD_SUBREAPER, 0, 0, 0);
-	add(v, PR_SET_PDEATHSIG, 0, 0, 0);
-}
-
-static unsigned merge_failures, merges;
-
-static void check_merged(const struct compiled *c, const char *base, int mode, int abi)
-{
-	static const unsigned flag_sets[] = { 0, GUARD_SIGNALS | GUARD_NO_SUBREAPER,
-					      GUARD_SIGNALS | GUARD_SAME_GROUP | GUARD_NO_LISTEN |
-						      GUARD_KEEP_PDEATHSIG };
-	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++) {
-		struct guard g;
-		struct sock_filter *m;
-		if (guard_build(&g, SUPERVISOR, REAPER, PGRP, flag_sets[f]) < 0)
-			continue;
-		int len = guard_merge(&g, c->plan.insns, c->plan.len, &m);
-		merges++;
-		if (len <= 0) {
-			merge_failures++;
-			printf("#   %s: mode %d ABI %d: the guard does not merge (%d)\n", base, mode,
-			       abi, len);
-			continue;
-		}
-		for (int nr = 0; nr < SECCOMP_MAX_NR; nr++) {
-			if (!tried(nr) && nr != sysname_nr("prctl"))
-				continue;
-			struct vectors v;
-			vectors_for(nr, &v);
-			guard_vectors(&v);
-			for (unsigned i = 0; i < v.n; i++) {
-				/* Natively, another architecture's table, and x32's
-				 * numbers (the bit is harmless elsewhere). */
-				for (int foreign = 0; foreign < 3; foreign++) {
-					uint32_t arch = foreign == 1 ? AUDIT_ARCH_I386 : native_arch();
-					int n = foreign == 2 ? nr | 0x40000000 : nr;
-					struct seccomp_data d = data(arch, n, v.a[i]);
-					uint32_t want = two_filters(bpf_run(c->plan.insns, c->plan.len, &d),
-								    bpf_run(g.insns, g.len, &d));
-					uint32_t got = bpf_run(m, (unsigned)len, &d);
-					if (got != want && ++merge_failures <= 20)
-						printf("#   %s: mode %d ABI %d guard %#x: nr %d arch %#x "
-						       "args %#llx %#llx: merged %#x, two filters %#x\n",
-						       base, mode, abi, flag_sets[f], nr, arch,
-						       (unsigned long long)v.a[i][0],
-						       (unsigned long long)v.a[i][1], got, want);
-				}
-			}
-		}
-		free(m);
-	}
-}
-
-/* Every action class the main filter could answer with, against the
- * guard's refusal: stronger ones win, a tie is the main filter's, weaker
- * ones give way (a one-instruction main program per action). */
-static void check_merged_actions(void)
-{
-	static const uint32_t actions[] = {
-		SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP,
-		SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ERRNO | ENOSYS, SECCOMP_RET_USER_NOTIF,
-		SECCOMP_RET_TRACE, SECCOMP_RET_LOG, SECCOMP_RET_ALLOW,
-	};
-	unsigned bad = 0, n = 0;
-	struct guard g;
-	guard_build(&g, SUPERVISOR, REAPER, PGRP, GUARD_SIGNALS);
-	for (size_t a = 0; a < ARRAY_SIZE(actions); a++) {
-		struct sock_filter one = BPF_STMT(BPF_RET | BPF_K, actions[a]), *m;
-		int len = guard_merge(&g, &one, 1, &m);
-		if (len <= 0) {
-			bad++;
-			continue;
-		}
-		for (int nr = 0; nr < SECCOMP_MAX_NR; nr++) {
-			struct vectors v = { .n = 0 };
-			guard_vectors(&v);
-			for (unsigned i = 0; i < v.n; i++, n++) {
-				struct seccomp_data d = data(native_arch(), nr, v.a[i]);
-				uint32_t want = two_filters(actions[a], bpf_run(g.insns, g.len, &d));
-				bad += bpf_run(m, (unsigned)len, &d) != want;
-			}
-		}
-		free(m);
-	}
-	struct sock_filter uses_memory[] = { BPF_STMT(BPF_ST, 0), BPF_STMT(BPF_RET | BPF_A, 0) };
-	struct sock_filter *m = NULL;
-	TAP_OK(bad == 0 && guard_merge(&g, uses_memory, 2, &m) == -EINVAL,
-	       "the merged guard keeps the kernel's order of actions over %u calls (%u wrong), "
-	       "and refuses a program that uses scratch memory", n, bad);
-	free(m);
-}
-
 static void combinations(bool quick)
 {
 	static const int modes[] = { NET_NONE, NET_TCP, NET_UNRESTRICTED };
@@ -540,7 +416,6 @@ static void combinations(bool quick)
 					check_prelude(&without, base_names[b], NULL, modes[m], abis[ai]);
 					if (ai == 0 && m == 0)
 						check_foreign(&without, base_names[b]);
-					check_merged(&without, base_names[b], modes[m], abis[ai]);
 					for (size_t d = 0; d < ARRAY_SIZE(deny_lines); d++) {
 						add_rule(p, deny_lines[d], false);
 						struct compiled with;
@@ -566,9 +441,6 @@ static void combinations(bool quick)
 		}
 	}
 	TAP_OK(build_errors == 0, "every combination compiles (%u errors)", build_errors);
-	TAP_OK(merges > 0 && merge_failures == 0, "%u guard merges: each answers every call "
-	       "as the guard and the filter would as two filters (%u failures)", merges,
-	       merge_failures);
 	TAP_OK(failures == 0, "%u (profile, deny line, network mode, ABI, notification) "
 	       "combinations: no deny line widens the filter, the always-denied set is "
 	       "refused, nothing traps before exec, the filter agrees with the table "
@@ -747,7 +619,6 @@ int main(void)
 		shipped_bases(dir);
 	for (size_t b = 0; b < n_bases; b++)
 		fix_lists(&bases[b]);
-	check_merged_actions();
 	combinations(quick);
 	for (size_t b = 0; b < n_bases; b++)
 		policy_free(&bases[b]);
