@@ -655,6 +655,7 @@ struct included {
 
 struct replay {
 	struct keyctx k;
+	const char *file; /* the event file k.file is the label of */
 	size_t at; /* the event being replayed */
 	struct included *v;
 	size_t n, cap;
@@ -705,7 +706,10 @@ static bool replay_event(struct replay *r, struct policy *p, const struct profil
 	case PROFILE_EV_KEY:
 		if (e->section >= ARRAY_SIZE(section_table) || !e->key || !e->value)
 			return false;
-		r->k.file = policy_label(p, e->file);
+		/* Lines come file by file: one label lookup a file, as a load does. */
+		if (!r->file || strcmp(r->file, e->file) != 0)
+			r->k.file = policy_label(p, e->file);
+		r->file = e->file;
 		r->k.line = e->line;
 		r->k.top = e->top;
 		section_key(section_table[e->section], &r->k, e->key, e->value);

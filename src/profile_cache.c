@@ -60,13 +60,14 @@ static void put_u32(struct out *o, uint32_t v)
 	put(o, &v, sizeof(v));
 }
 
-/* NULL is length 0xffffffff. */
+/* NULL is length 0xffffffff; a string is followed by its NUL, so that a
+ * replay can use it where it lies. */
 static void put_str(struct out *o, const char *s)
 {
 	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
 	put_u32(o, n);
 	if (s)
-		put(o, s, n);
+		put(o, s, (size_t)n + 1);
 }
 
 struct in {
@@ -94,18 +95,19 @@ static uint32_t get_u32(struct in *i)
 	return v;
 }
 
+/* A string of the entry, in the entry's buffer. */
 static char *get_str(struct in *i)
 {
 	uint32_t n = get_u32(i);
 	if (i->bad || n == UINT32_MAX)
 		return NULL;
-	if (n > i->left || memchr(i->b, '\0', n)) {
+	if (n >= i->left || i->b[n] != '\0' || memchr(i->b, '\0', n)) {
 		i->bad = true;
 		return NULL;
 	}
-	char *s = xstrndup((const char *)i->b, n);
-	i->b += n;
-	i->left -= n;
+	char *s = (char *)i->b;
+	i->b += (size_t)n + 1;
+	i->left -= (size_t)n + 1;
 	return s;
 }
 
@@ -129,7 +131,8 @@ static void trace_write(struct out *o, const struct profile_trace *tr)
 	}
 }
 
-/* False when the payload is not a whole trace (then tr holds a part). */
+/* False when the payload is not a whole trace (then tr holds a part).
+ * Its strings stay in the entry's buffer (trace_forget). */
 static bool trace_read(struct in *i, struct profile_trace *tr)
 {
 	uint32_t n = get_u32(i);
@@ -154,6 +157,15 @@ static bool trace_read(struct in *i, struct profile_trace *tr)
 		i->bad = i->bad || !e->file;
 	}
 	return !i->bad && i->left == 0;
+}
+
+/* A trace_read() trace: its arrays, not the strings it points to. */
+static void trace_forget(struct profile_trace *tr)
+{
+	free(tr->ev);
+	free(tr->seen);
+	strv_free(&tr->absent);
+	memset(tr, 0, sizeof(*tr));
 }
 
 /* ---- the key ------------------------------------------------------------------ */
@@ -275,7 +287,7 @@ static bool from_entry(struct call *c, struct policy *p, struct errlist *el)
 			 "directories unchanged)", c->dir, tr.n_seen);
 		errlist_move(el, &mine);
 	}
-	profile_trace_free(&tr);
+	trace_forget(&tr);
 	free(buf);
 	return ok;
 }
