@@ -13,7 +13,7 @@
 #include "filter_cache_rules.h"
 #include "util.h"
 
-static const char magic[8] = "LJBPF03\n";
+static const char bpf_magic[8] = "LJBPF03\n";
 #define MAX_ENTRY (1 << 20)
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
@@ -218,9 +218,9 @@ static uid_t euid(void)
 /* The cache directory and its parent (~/.cache may not exist yet), 0700,
  * but never more: a HOME or XDG_CACHE_HOME parent that does not exist
  * (HOME=/nonexistent, as services and tests set it) is not created, and
- * the run compiles its filter instead.  False, with the reason in the
- * note, when that fails. */
-static bool make_dirs(const char *dir)
+ * the run compiles its filter instead.  False, with the reason in why,
+ * when that fails. */
+static bool make_dirs(const char *what, const char *dir, char *why, size_t n)
 {
 	char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
@@ -233,36 +233,36 @@ static bool make_dirs(const char *dir)
 	}
 	free(parent);
 	if (rc < 0 && err != EEXIST) {
-		note("compiled; the filter cache %s cannot be created (%s)", dir, strerror(err));
+		snprintf(why, n, "the %s %s cannot be created (%s)", what, dir, strerror(err));
 		return false;
 	}
 	return true;
 }
 
-/* The cache directory, opened (and created when missing), with its inode
- * in *st; -1 with the reason in the note when it cannot be used. */
-static int open_dir(const char *dir, struct stat *st)
+int filter_cache_dir_open(const char *what, const char *dir, bool create, struct stat *st,
+			  char *why, size_t n)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	int fd = open(dir, flags);
-	if (fd < 0 && errno == ENOENT) {
-		if (!make_dirs(dir))
+	if (fd < 0 && errno == ENOENT && create) {
+		if (!make_dirs(what, dir, why, n))
 			return -1;
 		fd = open(dir, flags);
 	}
 	if (fd < 0) {
 		int err = errno;
 		if (lstat(dir, st) == 0 && (st->st_uid != euid() || !S_ISDIR(st->st_mode)))
-			note("compiled; the filter cache %s is not used: it is %s", dir,
-			     S_ISDIR(st->st_mode) ? "owned by someone else" : "not a directory");
+			snprintf(why, n, "the %s %s is not used: it is %s", what, dir,
+				 S_ISDIR(st->st_mode) ? "owned by someone else" : "not a directory");
 		else
-			note("compiled; the filter cache %s cannot be opened (%s)", dir, strerror(err));
+			snprintf(why, n, "the %s %s cannot be opened (%s)", what, dir, strerror(err));
 		return -1;
 	}
 	if (fstat(fd, st) == 0 && st->st_uid == euid() && !(st->st_mode & 077))
 		return fd;
-	note("compiled; the filter cache %s is not used: it is %s (it must be the caller's own, "
-	     "mode 0700)", dir, st->st_uid != euid() ? "owned by someone else" : "open to others");
+	snprintf(why, n, "the %s %s is not used: it is %s (it must be the caller's own, "
+		 "mode 0700)", what, dir, st->st_uid != euid() ? "owned by someone else" :
+		 "open to others");
 	close(fd);
 	return -1;
 }
@@ -279,7 +279,11 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 	bool off = test_hook("LANDJAIL_TEST_NO_FILTER_CACHE");
 	/* Opened first: the descriptor gives the canonical name in one call. */
 	struct stat st;
-	int fd = fs_confined && !off ? open_dir(dir, &st) : -1;
+	char why_not[sizeof(cache.note) - 16] = "";
+	int fd = fs_confined && !off ? filter_cache_dir_open("filter cache", dir, true, &st, why_not,
+							     sizeof(why_not)) : -1;
+	if (why_not[0])
+		note("compiled; %s", why_not);
 	char *canon = fd >= 0 ? fd_realpath(fd) : NULL;
 	bool exists = fd >= 0;
 	if (!canon) {
@@ -309,19 +313,19 @@ int filter_cache_admit(const struct policy *p, bool fs_confined, char **msg)
 
 /* magic | u32 payload bytes | u32 zero | SHA-256 of the inputs | payload |
  * SHA-256 of all before it */
-#define HEAD (sizeof(magic) + 8 + SHA256_BYTES)
+#define HEAD (8 + 8 + SHA256_BYTES)
 
-static void entry_name(const uint8_t digest[SHA256_BYTES], char name[2 * SHA256_BYTES + 5])
+void filter_cache_entry_name(const uint8_t digest[SHA256_BYTES], const char *suffix,
+			     char name[FILTER_CACHE_NAME_MAX])
 {
 	for (int i = 0; i < SHA256_BYTES; i++)
 		snprintf(name + 2 * i, 3, "%02x", digest[i]);
-	memcpy(name + 2 * SHA256_BYTES, ".bpf", 5);
+	snprintf(name + 2 * SHA256_BYTES, FILTER_CACHE_NAME_MAX - 2 * SHA256_BYTES, "%s", suffix);
 }
 
-/* The entry's bytes, read from a file that only we can have written. */
-static uint8_t *entry_read(const char *name, size_t *size)
+uint8_t *filter_cache_entry_read(int dirfd, const char *name, size_t *size)
 {
-	int fd = openat(cache.dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	uint8_t *buf = NULL;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == euid() &&
@@ -338,31 +342,92 @@ static uint8_t *entry_read(const char *name, size_t *size)
 	return buf;
 }
 
+bool filter_cache_unseal(const char magic[8], const uint8_t key[SHA256_BYTES], const uint8_t *buf,
+			 size_t size, const uint8_t **payload, size_t *payload_size)
+{
+	uint32_t count = 0, zero = 1;
+	uint8_t sum[SHA256_BYTES];
+	if (!buf || size < HEAD + SHA256_BYTES)
+		return false;
+	memcpy(&count, buf + 8, 4);
+	memcpy(&zero, buf + 12, 4);
+	if (memcmp(buf, magic, 8) != 0 || zero != 0 || count == 0 ||
+	    size != HEAD + (size_t)count + SHA256_BYTES || memcmp(buf + 16, key, SHA256_BYTES) != 0)
+		return false;
+	sha256(buf, size - SHA256_BYTES, sum);
+	if (memcmp(sum, buf + size - SHA256_BYTES, SHA256_BYTES) != 0)
+		return false;
+	*payload = buf + HEAD;
+	*payload_size = count;
+	return true;
+}
+
+uint8_t *filter_cache_seal(const char magic[8], const uint8_t key[SHA256_BYTES],
+			   const void *payload, size_t payload_size, size_t *size)
+{
+	if (!payload_size || payload_size > MAX_ENTRY)
+		return NULL;
+	*size = HEAD + payload_size + SHA256_BYTES;
+	uint8_t *buf = xcalloc(1, *size);
+	uint32_t count = (uint32_t)payload_size;
+	memcpy(buf, magic, 8);
+	memcpy(buf + 8, &count, 4);
+	memcpy(buf + 16, key, SHA256_BYTES);
+	memcpy(buf + HEAD, payload, payload_size);
+	sha256(buf, *size - SHA256_BYTES, buf + *size - SHA256_BYTES);
+	return buf;
+}
+
+int filter_cache_entry_write(int dirfd, const char *name, const void *buf, size_t size)
+{
+	/* A private name, then an atomic rename: a reader sees the old entry,
+	 * no entry, or the whole new one. */
+	char *tmp = xasprintf(".%s.%d.tmp", name, (int)getpid());
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int err = fd < 0 ? -errno : 0;
+	if (fd >= 0 && write(fd, buf, size) != (ssize_t)size)
+		err = -(errno ? errno : EIO);
+	if (fd >= 0 && close(fd) < 0 && !err)
+		err = -errno;
+	if (fd >= 0 && (err || renameat(dirfd, tmp, dirfd, name) < 0)) {
+		err = err ? err : -errno;
+		unlinkat(dirfd, tmp, 0);
+	}
+	free(tmp);
+	return err;
+}
+
+/* Asked by both caches: one stat a launch. */
+void filter_cache_exe_id(uint64_t out[4])
+{
+	static uint64_t id[4];
+	static bool known;
+	struct stat st;
+	if (!known && stat("/proc/self/exe", &st) == 0) {
+		id[0] = st.st_dev;
+		id[1] = st.st_ino;
+		id[2] = (uint64_t)st.st_size;
+		id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+		known = true;
+	}
+	memcpy(out, id, sizeof(id));
+}
+
 bool filter_cache_load(const void *inputs, size_t n, void **payload, size_t *payload_size)
 {
 	if (!cache.enabled)
 		return false;
-	uint8_t want[SHA256_BYTES], sum[SHA256_BYTES];
-	char name[2 * SHA256_BYTES + 5];
+	uint8_t want[SHA256_BYTES];
+	char name[FILTER_CACHE_NAME_MAX];
 	sha256(inputs, n, want);
-	entry_name(want, name);
-	size_t size = 0;
-	uint8_t *buf = entry_read(name, &size);
-	uint32_t count = 0, zero = 1;
-	if (buf && size >= HEAD + SHA256_BYTES) {
-		memcpy(&count, buf + sizeof(magic), 4);
-		memcpy(&zero, buf + sizeof(magic) + 4, 4);
-	}
-	bool ok = buf && size >= HEAD + SHA256_BYTES && memcmp(buf, magic, sizeof(magic)) == 0 &&
-		  zero == 0 && count > 0 && size == HEAD + (size_t)count + SHA256_BYTES &&
-		  memcmp(buf + sizeof(magic) + 8, want, SHA256_BYTES) == 0;
-	if (ok) {
-		sha256(buf, size - SHA256_BYTES, sum);
-		ok = memcmp(sum, buf + size - SHA256_BYTES, SHA256_BYTES) == 0;
-	}
+	filter_cache_entry_name(want, ".bpf", name);
+	size_t size = 0, count = 0;
+	uint8_t *buf = filter_cache_entry_read(cache.dirfd, name, &size);
+	const uint8_t *body = NULL;
+	bool ok = filter_cache_unseal(bpf_magic, want, buf, size, &body, &count);
 	if (ok) {
 		*payload = xmalloc(count);
-		memcpy(*payload, buf + HEAD, count);
+		memcpy(*payload, body, count);
 		*payload_size = count;
 		note("from the filter cache %s", cache.dir);
 	} else if (buf) {
@@ -381,34 +446,19 @@ void filter_cache_damaged(void)
 
 void filter_cache_store(const void *inputs, size_t n, const void *payload, size_t payload_size)
 {
-	if (!cache.enabled || !payload_size || payload_size > MAX_ENTRY)
+	if (!cache.enabled)
 		return;
-	size_t size = HEAD + payload_size + SHA256_BYTES;
-	uint8_t *buf = xcalloc(1, size), digest[SHA256_BYTES];
-	uint32_t count = (uint32_t)payload_size;
-	memcpy(buf, magic, sizeof(magic));
-	memcpy(buf + sizeof(magic), &count, 4);
+	uint8_t digest[SHA256_BYTES];
+	size_t size;
 	sha256(inputs, n, digest);
-	memcpy(buf + sizeof(magic) + 8, digest, SHA256_BYTES);
-	memcpy(buf + HEAD, payload, payload_size);
-	sha256(buf, size - SHA256_BYTES, buf + size - SHA256_BYTES);
-	char name[2 * SHA256_BYTES + 5];
-	entry_name(digest, name);
-	/* A private name, then an atomic rename: a reader sees the old entry,
-	 * no entry, or the whole new one. */
-	char *tmp = xasprintf(".%s.%d.tmp", name, (int)getpid());
-	int fd = openat(cache.dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0600);
-	bool ok = fd >= 0 && write(fd, buf, size) == (ssize_t)size;
-	if (fd >= 0 && close(fd) < 0)
-		ok = false;
-	if (fd >= 0 && (!ok || renameat(cache.dirfd, tmp, cache.dirfd, name) < 0)) {
-		unlinkat(cache.dirfd, tmp, 0);
-		ok = false;
-	}
-	if (!ok)
+	uint8_t *buf = filter_cache_seal(bpf_magic, digest, payload, payload_size, &size);
+	if (!buf)
+		return;
+	char name[FILTER_CACHE_NAME_MAX];
+	filter_cache_entry_name(digest, ".bpf", name);
+	int err = filter_cache_entry_write(cache.dirfd, name, buf, size);
+	if (err < 0)
 		note("compiled; the filter cache %s cannot be written (%s)", cache.dir,
-		     strerror(errno));
-	free(tmp);
+		     strerror(-err));
 	free(buf);
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "policy.h"
 
@@ -60,5 +61,38 @@ const char *filter_cache_note(void);
 /* Where the cache is, or would be (malloc'd), or NULL when the
  * environment gives it no place; *why then says so. */
 char *filter_cache_location(const char **why);
+
+/* ---- what the policy cache (profile_cache.c) shares ---- */
+
+/* The cache directory dir, opened when it is the caller's own with mode
+ * 0700 (created, 0700, when create and missing), with its inode in *st;
+ * -1 with the reason in why ("the WHAT DIR is not used: ..."). */
+int filter_cache_dir_open(const char *what, const char *dir, bool create, struct stat *st,
+			  char *why, size_t n);
+
+/* An entry's name: the digest in hex and the suffix (".bpf"). */
+#define FILTER_CACHE_NAME_MAX (2 * SHA256_BYTES + 8)
+void filter_cache_entry_name(const uint8_t digest[SHA256_BYTES], const char *suffix,
+			     char name[FILTER_CACHE_NAME_MAX]);
+
+/* The bytes of entry name in dirfd (malloc'd, *size), or NULL unless it is
+ * a regular file of the caller's own, mode 0600 or less, with one link. */
+uint8_t *filter_cache_entry_read(int dirfd, const char *name, size_t *size);
+
+/* magic | u32 payload bytes | u32 zero | key | payload | SHA-256 of all
+ * before it.  seal: the entry (malloc'd, *size), NULL when the payload is
+ * empty or too big; unseal: is buf such an entry for this magic and key
+ * (then *payload points into buf)? */
+uint8_t *filter_cache_seal(const char magic[8], const uint8_t key[SHA256_BYTES],
+			   const void *payload, size_t payload_size, size_t *size);
+bool filter_cache_unseal(const char magic[8], const uint8_t key[SHA256_BYTES], const uint8_t *buf,
+			 size_t size, const uint8_t **payload, size_t *payload_size);
+
+/* Write the entry atomically (a private name, then a rename): 0 or -errno. */
+int filter_cache_entry_write(int dirfd, const char *name, const void *buf, size_t size);
+
+/* This very binary (device, inode, size, mtime): part of every key, so
+ * that a rebuild or an upgrade misses. */
+void filter_cache_exe_id(uint64_t out[4]);
 
 #endif

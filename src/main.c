@@ -29,6 +29,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "profile.h"
+#include "profile_cache.h"
 #include "reaper.h"
 #include "section.h"
 #include "report.h"
@@ -39,8 +40,7 @@
 
 static void load_policy(const struct cli *c, struct policy *p, struct errlist *el)
 {
-	for (size_t i = 0; i < c->profiles.n; i++)
-		profile_load(p, c->profiles.v[i], el);
+	profile_cache_load(p, &c->profiles, el);
 	for (size_t i = 0; i < c->n_rules; i++) {
 		const struct cli_rule *r = &c->rules[i];
 		struct origin at = { .file = policy_label(p, r->label), .line = 0 };

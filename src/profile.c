@@ -31,6 +31,7 @@ struct load {
 	int depth;
 	struct file_id *done; /* files fully loaded: a second include is a no-op */
 	size_t n_done, cap_done;
+	struct profile_trace *tr; /* what the load read, for the policy cache */
 };
 
 /* The state of one file being read.  Its first member is what the
@@ -39,10 +40,11 @@ struct reading {
 	struct keyctx k;
 	struct load *ld;
 	char *dir; /* directory of the file, for relative includes */
-	FILE *fp;
-	char *linebuf;
-	size_t linecap;
+	const char *text; /* the whole file */
+	size_t len, pos;
 	const struct section_spec *section; /* NULL before the first header */
+	unsigned section_index;
+	size_t key_event; /* the trace's event of the key being handled */
 	bool section_bad; /* unknown: its keys are ignored */
 };
 
@@ -95,6 +97,7 @@ static void on_section_header(struct reading *ps, char *hdr)
 		if (strcmp(sec->name, name) != 0)
 			continue;
 		ps->section = sec;
+		ps->section_index = (unsigned)i;
 		ps->section_bad = false;
 		return;
 	}
@@ -126,30 +129,127 @@ static void precheck_line(struct reading *ps, const char *raw)
 static char *read_line(char *str, int num, void *stream)
 {
 	struct reading *ps = stream;
-	ssize_t len = getline(&ps->linebuf, &ps->linecap, ps->fp);
-	if (len < 0)
+	if (ps->pos >= ps->len)
 		return NULL;
+	const char *line = ps->text + ps->pos, *nl = memchr(line, '\n', ps->len - ps->pos);
+	size_t len = nl ? (size_t)(nl - line) : ps->len - ps->pos;
+	ps->pos += len + (nl != NULL);
 	ps->k.line++;
-	while (len > 0 && (ps->linebuf[len - 1] == '\n' || ps->linebuf[len - 1] == '\r'))
-		ps->linebuf[--len] = '\0';
-	if (strlen(ps->linebuf) != (size_t)len) {
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (memchr(line, '\0', len)) {
 		key_error(&ps->k, "line contains a NUL byte");
 		str[0] = '\0';
 		return str;
 	}
-	if (len > num - 1) {
-		key_error(&ps->k, "line is %zd bytes long; the limit is %d (split the "
+	if (len > (size_t)num - 1) {
+		key_error(&ps->k, "line is %zu bytes long; the limit is %d (split the "
 		     "value over several lines with the same key)", len, num - 1);
 		str[0] = '\0';
 		return str;
 	}
-	precheck_line(ps, ps->linebuf);
-	if (ps->k.bad_line == ps->k.line) {
+	memcpy(str, line, len);
+	str[len] = '\0';
+	precheck_line(ps, str);
+	if (ps->k.bad_line == ps->k.line)
 		str[0] = '\0'; /* already reported: keep inih quiet about it */
-		return str;
-	}
-	memcpy(str, ps->linebuf, (size_t)len + 1);
 	return str;
+}
+
+/* ---- the trace of a load (profile_cache.c) -------------------------------- */
+
+static void trace_event(struct load *ld, enum profile_event_kind kind, const char *file,
+			const struct keyctx *k, unsigned section, const char *key, const char *value)
+{
+	struct profile_trace *tr = ld->tr;
+	if (!tr)
+		return;
+	tr->ev = grow_array(tr->ev, sizeof(*tr->ev), tr->n_ev, &tr->cap_ev);
+	tr->ev[tr->n_ev++] = (struct profile_event){
+		.kind = kind, .file = xstrdup(file), .section = section,
+		.line = k ? k->line : 0, .top = k && k->top,
+		.key = key ? xstrdup(key) : NULL, .value = value ? xstrdup(value) : NULL,
+	};
+}
+
+/* A file or directory the load looked at, as it was: a later load may
+ * replay this one only while every one of them is the same. */
+static void trace_seen(struct load *ld, const char *path, const struct stat *st)
+{
+	struct profile_trace *tr = ld->tr;
+	if (!tr)
+		return;
+	struct profile_stat id;
+	profile_stat_of(st, &id);
+	for (size_t i = 0; i < tr->n_seen; i++) {
+		if (strcmp(tr->seen[i].path, path) != 0)
+			continue;
+		if (memcmp(&tr->seen[i].st, &id, sizeof(id)) != 0)
+			tr->unusable = "a profile changed while it was read";
+		return;
+	}
+	tr->seen = grow_array(tr->seen, sizeof(*tr->seen), tr->n_seen, &tr->cap_seen);
+	tr->seen[tr->n_seen++] = (struct profile_seen){ .path = xstrdup(path), .st = id };
+}
+
+static char *dirname_of(const char *path);
+
+/* path is not there: what would change if it appeared is the first
+ * directory above it that exists (its mtime and ctime move when an entry
+ * is made in it).  A directory landjail cannot look into would hide that:
+ * such a load is not cached. */
+static void trace_absent(struct load *ld, const char *path, int err)
+{
+	if (!ld->tr)
+		return;
+	char *cur = xstrdup(path);
+	while (err == ENOENT || err == ENOTDIR) {
+		char *up = dirname_of(cur);
+		if (strcmp(up, cur) == 0) {
+			free(up);
+			break;
+		}
+		free(cur);
+		cur = up;
+		/* Many names are missing from one directory: one stat each. */
+		if (strv_contains(&ld->tr->absent, cur))
+			continue;
+		for (size_t i = 0; i < ld->tr->n_seen; i++) {
+			if (strcmp(ld->tr->seen[i].path, cur) == 0) {
+				free(cur);
+				return;
+			}
+		}
+		struct stat st;
+		if (stat(cur, &st) == 0) {
+			trace_seen(ld, cur, &st);
+			free(cur);
+			return;
+		}
+		err = errno;
+		if (err == ENOENT || err == ENOTDIR)
+			strv_push(&ld->tr->absent, xstrdup(cur));
+	}
+	ld->tr->unusable = "a profile directory cannot be looked into";
+	free(cur);
+}
+
+static const char *load_label(struct load *ld, const char *name)
+{
+	trace_event(ld, PROFILE_EV_LABEL, name, NULL, 0, NULL, NULL);
+	return policy_label(ld->p, name);
+}
+
+void profile_stat_of(const struct stat *st, struct profile_stat *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->dev = st->st_dev;
+	out->ino = st->st_ino;
+	out->size = (uint64_t)st->st_size;
+	out->mtime = (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
+	out->ctime = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec;
+	out->mode = st->st_mode;
+	out->uid = st->st_uid;
 }
 
 /* ---- keys ----------------------------------------------------------------- */
@@ -162,6 +262,7 @@ static void load_named(struct load *ld, const char *name, const char *dir,
 static void include_named(struct keyctx *k, const char *name)
 {
 	struct reading *r = (struct reading *)k;
+	trace_event(r->ld, PROFILE_EV_INCLUDE, name, NULL, (unsigned)r->key_event, NULL, NULL);
 	load_named(r->ld, name, r->dir, k->file, k->line);
 }
 
@@ -169,8 +270,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 {
 	struct reading *ps = user;
 	(void)section; /* tracked by the reader, with its line */
-	if (ps->section && !ps->section_bad)
-		section_key(ps->section, &ps->k, key, value);
+	if (!ps->section || ps->section_bad)
+		return 1;
+	trace_event(ps->ld, PROFILE_EV_KEY, ps->k.file, &ps->k, ps->section_index, key, value);
+	ps->key_event = ps->ld->tr ? ps->ld->tr->n_ev - 1 : 0;
+	section_key(ps->section, &ps->k, key, value);
 	return 1; /* problems are collected, never a reason to stop */
 }
 
@@ -196,14 +300,11 @@ static bool valid_profile_name(const char *name)
 
 static bool same_file(struct file_id a, struct file_id b);
 
-/* Is path one of the files being read (an include of the same name)?
- * Its place on the stack, or -1. */
-static int being_read(const struct load *ld, const char *path)
+/* Is the file one of the files being read (an include of the same
+ * name)?  Its place on the stack, or -1. */
+static int being_read(const struct load *ld, const struct stat *st)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -1;
-	struct file_id id = { st.st_dev, st.st_ino };
+	struct file_id id = { st->st_dev, st->st_ino };
 	for (int i = 0; i < ld->depth; i++)
 		if (same_file(ld->stack[i], id))
 			return i;
@@ -213,7 +314,7 @@ static int being_read(const struct load *ld, const char *path)
 /* A bare name: the including file's directory, then the search path.  A
  * file that is being read is passed over, so that a local profile may
  * include the shipped profile of its own name. */
-static char *find_profile(const struct load *ld, const char *name, const char *first_dir,
+static char *find_profile(struct load *ld, const char *name, const char *first_dir,
 			  struct strv *tried, int *skipped)
 {
 	*skipped = -1;
@@ -225,8 +326,16 @@ static char *find_profile(const struct load *ld, const char *name, const char *f
 	char *found = NULL;
 	for (size_t i = 0; i < dirs.n && !found; i++) {
 		char *cand = xasprintf("%s/%s", dirs.v[i], file);
-		int busy = access(cand, F_OK) == 0 ? being_read(ld, cand) : -1;
-		if (access(cand, F_OK) == 0 && busy < 0)
+		/* One stat, not access() and stat(): this runs for every profile
+		 * of every call that is not served from the policy cache. */
+		struct stat st;
+		bool exists = stat(cand, &st) == 0;
+		int busy = exists ? being_read(ld, &st) : -1;
+		if (exists)
+			trace_seen(ld, cand, &st);
+		else
+			trace_absent(ld, cand, errno);
+		if (exists && busy < 0)
 			found = cand;
 		else {
 			if (*skipped < 0)
@@ -331,12 +440,13 @@ static bool enter_file(struct load *ld, struct file_id id, const char *label,
 	return true;
 }
 
-static void parse_stream(struct load *ld, FILE *fp, const char *label, const char *path)
+static void parse_text(struct load *ld, const char *text, size_t len, const char *label,
+		       const char *path)
 {
 	struct reading ps = {
 		.k = { .p = ld->p, .el = ld->el, .lookup = ld->lookup, .file = label,
 		       .top = ld->depth == 1, .include = include_named },
-		.ld = ld, .dir = dirname_of(path), .fp = fp,
+		.ld = ld, .dir = dirname_of(path), .text = text, .len = len,
 	};
 	int rc = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (rc > 0 && (unsigned)rc != ps.k.bad_line) {
@@ -345,47 +455,85 @@ static void parse_stream(struct load *ld, FILE *fp, const char *label, const cha
 	} else if (rc < 0) {
 		errlist_add(ld->el, label, 0, "could not be parsed (inih error %d)", rc);
 	}
-	free(ps.linebuf);
 	free(ps.dir);
+}
+
+/* The whole file in one read where fstat's size is right (not stdio: its
+ * fcntl, fstat and second read cost a call each, per file and launch). */
+static char *read_all(int fd, size_t size, size_t *len)
+{
+	size_t cap = size + 1, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+			free(buf);
+			errno = err;
+			return NULL;
+		}
+		n += (size_t)r;
+		if (r == 0 || (n < cap && n >= size))
+			break;
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	*len = n;
+	return buf;
+}
+
+static void cannot_read(struct load *ld, const char *path, const char *label,
+			const char *from_file, unsigned from_line, int err)
+{
+	if (from_file)
+		errlist_add(ld->el, from_file, from_line, "cannot read %s: %s", path, strerror(err));
+	else
+		errlist_add(ld->el, label, 0, "cannot read: %s", strerror(err));
 }
 
 static void load_file(struct load *ld, const char *path, const char *from_file,
 		      unsigned from_line)
 {
 	struct policy *p = ld->p;
-	const char *label = policy_label(p, path);
+	const char *label = load_label(ld, path);
 	/* O_NONBLOCK: a FIFO named as a profile must not hang us before the
 	 * regular-file check below. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	FILE *fp = fd < 0 ? NULL : fdopen(fd, "r");
-	if (fd >= 0 && !fp)
-		close(fd);
-	if (!fp) {
-		if (from_file)
-			errlist_add(ld->el, from_file, from_line, "cannot read %s: %s",
-				    path, strerror(errno));
-		else
-			errlist_add(ld->el, label, 0, "cannot read: %s", strerror(errno));
+	if (fd < 0) {
+		cannot_read(ld, path, label, from_file, from_line, errno);
 		return;
 	}
 	struct stat st;
-	if (fstat(fileno(fp), &st) < 0 || !trusted_file(ld, label, &st)) {
-		fclose(fp);
+	if (fstat(fd, &st) < 0 || !trusted_file(ld, label, &st)) {
+		close(fd);
 		return;
 	}
+	trace_seen(ld, path, &st);
 	struct file_id id = { st.st_dev, st.st_ino };
 	if (!enter_file(ld, id, label, from_file, from_line)) {
-		fclose(fp);
+		close(fd);
+		return;
+	}
+	size_t len = 0;
+	char *text = read_all(fd, (size_t)st.st_size, &len);
+	int err = errno;
+	close(fd);
+	if (!text) {
+		cannot_read(ld, path, label, from_file, from_line, err);
 		return;
 	}
 	ld->stack[ld->depth] = id;
 	ld->stack_names[ld->depth] = label;
 	ld->depth++;
-	if (!strv_contains(&p->sources, path))
+	if (!strv_contains(&p->sources, path)) {
+		trace_event(ld, PROFILE_EV_SOURCE, path, NULL, 0, NULL, NULL);
 		strv_push(&p->sources, xstrdup(path));
-	parse_stream(ld, fp, label, path);
+	}
+	parse_text(ld, text, len, label, path);
+	free(text);
 	ld->depth--;
-	fclose(fp);
 	ld->done = grow_array(ld->done, sizeof(*ld->done), ld->n_done, &ld->cap_done);
 	ld->done[ld->n_done++] = id;
 }
@@ -399,9 +547,16 @@ static int by_base_name(const void *a, const void *b)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
-static void add_dropins(struct strv *out, const char *dir)
+static void add_dropins(struct load *ld, struct strv *out, const char *dir)
 {
 	DIR *d = opendir(dir);
+	struct stat st;
+	if (!d)
+		trace_absent(ld, dir, errno);
+	else if (ld->tr && fstat(dirfd(d), &st) == 0)
+		trace_seen(ld, dir, &st);
+	else if (ld->tr)
+		ld->tr->unusable = "a drop-in directory cannot be looked into";
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
@@ -429,12 +584,12 @@ static void load_dropins(struct load *ld, const char *name)
 	base[strlen(base) - 4] = '\0';
 	struct strv files = { 0 };
 	char *dir = xasprintf("%s/%s.d", profile_etc_dir(), base);
-	add_dropins(&files, dir);
+	add_dropins(ld, &files, dir);
 	free(dir);
 	char *user = profile_user_dir();
 	if (user) {
 		dir = xasprintf("%s/%s.d", user, base);
-		add_dropins(&files, dir);
+		add_dropins(ld, &files, dir);
 		free(dir);
 	}
 	if (files.n)
@@ -450,7 +605,7 @@ static void load_dropins(struct load *ld, const char *name)
 static void load_named(struct load *ld, const char *name, const char *dir,
 		       const char *from_file, unsigned from_line)
 {
-	const char *label = from_file ? from_file : policy_label(ld->p, "command line");
+	const char *label = from_file ? from_file : load_label(ld, "command line");
 	char *path = resolve_name(ld, name, dir, label, from_line);
 	if (!path)
 		return;
@@ -460,12 +615,18 @@ static void load_named(struct load *ld, const char *name, const char *dir,
 	free(path);
 }
 
+static void load_top(struct policy *p, const char *name, env_lookup_fn lookup,
+		     struct errlist *el, struct profile_trace *tr)
+{
+	struct load ld = { .p = p, .el = el, .lookup = lookup, .tr = tr };
+	load_named(&ld, name, NULL, NULL, 0);
+	free(ld.done);
+}
+
 void profile_load_with(struct policy *p, const char *name, env_lookup_fn lookup,
 		       struct errlist *el)
 {
-	struct load ld = { .p = p, .el = el, .lookup = lookup };
-	load_named(&ld, name, NULL, NULL, 0);
-	free(ld.done);
+	load_top(p, name, lookup, el, NULL);
 }
 
 static const char *lookup_getenv(const char *name)
@@ -475,5 +636,121 @@ static const char *lookup_getenv(const char *name)
 
 void profile_load(struct policy *p, const char *name, struct errlist *el)
 {
-	profile_load_with(p, name, lookup_getenv, el);
+	load_top(p, name, lookup_getenv, el, NULL);
+}
+
+void profile_load_traced(struct policy *p, const char *name, struct errlist *el,
+			 struct profile_trace *tr)
+{
+	load_top(p, name, lookup_getenv, el, tr);
+}
+
+/* ---- replaying a trace ------------------------------------------------------ */
+
+/* An include a line asked for: the index of the line's event, the name. */
+struct included {
+	size_t at;
+	const char *name;
+};
+
+struct replay {
+	struct keyctx k;
+	const char *file; /* the event file k.file is the label of */
+	size_t at; /* the event being replayed */
+	struct included *v;
+	size_t n, cap;
+};
+
+static void push_included(struct replay *r, size_t at, const char *name)
+{
+	r->v = grow_array(r->v, sizeof(*r->v), r->n, &r->cap);
+	r->v[r->n++] = (struct included){ at, name };
+}
+
+/* The keys of the included file follow in the trace; what is left is to
+ * see that the include line still names the same file. */
+static void replay_include(struct keyctx *k, const char *name)
+{
+	struct replay *r = (struct replay *)k;
+	push_included(r, r->at, xstrdup(name));
+}
+
+/* The trace lists an include after the file included before it, with
+ * what that one includes: in the order of their lines, as a replay
+ * sees them (stable: an include line may name several files). */
+static void included_in_line_order(struct included *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct included x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1].at > x.at; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static bool replay_event(struct replay *r, struct policy *p, const struct profile_event *e,
+			 struct replay *wanted)
+{
+	switch (e->kind) {
+	case PROFILE_EV_LABEL:
+		policy_label(p, e->file);
+		return true;
+	case PROFILE_EV_SOURCE:
+		if (!strv_contains(&p->sources, e->file))
+			strv_push(&p->sources, xstrdup(e->file));
+		return true;
+	case PROFILE_EV_INCLUDE:
+		push_included(wanted, e->section, e->file);
+		return true;
+	case PROFILE_EV_KEY:
+		if (e->section >= ARRAY_SIZE(section_table) || !e->key || !e->value)
+			return false;
+		/* Lines come file by file: one label lookup a file, as a load does. */
+		if (!r->file || strcmp(r->file, e->file) != 0)
+			r->k.file = policy_label(p, e->file);
+		r->file = e->file;
+		r->k.line = e->line;
+		r->k.top = e->top;
+		section_key(section_table[e->section], &r->k, e->key, e->value);
+		return true;
+	}
+	return false;
+}
+
+bool profile_replay(struct policy *p, const struct profile_trace *tr, struct errlist *el)
+{
+	struct replay r = {
+		.k = { .p = p, .el = el, .lookup = lookup_getenv, .include = replay_include },
+	};
+	struct replay wanted = { 0 };
+	bool ok = true;
+	for (r.at = 0; r.at < tr->n_ev && ok; r.at++)
+		ok = replay_event(&r, p, &tr->ev[r.at], &wanted);
+	/* An include whose ${VAR} now says another name: the trace is not
+	 * this load's. */
+	included_in_line_order(wanted.v, wanted.n);
+	ok = ok && wanted.n == r.n;
+	for (size_t i = 0; ok && i < wanted.n; i++)
+		ok = wanted.v[i].at == r.v[i].at && strcmp(wanted.v[i].name, r.v[i].name) == 0;
+	for (size_t i = 0; i < r.n; i++)
+		free((char *)r.v[i].name);
+	free(r.v);
+	free(wanted.v);
+	return ok;
+}
+
+void profile_trace_free(struct profile_trace *tr)
+{
+	for (size_t i = 0; i < tr->n_ev; i++) {
+		free(tr->ev[i].file);
+		free(tr->ev[i].key);
+		free(tr->ev[i].value);
+	}
+	free(tr->ev);
+	for (size_t i = 0; i < tr->n_seen; i++)
+		free(tr->seen[i].path);
+	free(tr->seen);
+	strv_free(&tr->absent);
+	memset(tr, 0, sizeof(*tr));
 }

@@ -48,13 +48,7 @@ static uint8_t *cache_inputs(const struct seccomp_plan *plan, size_t *size)
 	in->libseccomp[0] = v->major;
 	in->libseccomp[1] = v->minor;
 	in->libseccomp[2] = v->micro;
-	struct stat st;
-	if (stat("/proc/self/exe", &st) == 0) {
-		in->exe[0] = st.st_dev;
-		in->exe[1] = st.st_ino;
-		in->exe[2] = (uint64_t)st.st_size;
-		in->exe[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-	}
+	filter_cache_exe_id(in->exe);
 	in->abi = plan->abi;
 	in->sys_default = p->sys.dflt;
 	in->sys_fork = p->sys.fork;

@@ -33,7 +33,7 @@ is "the next run loads it" "from the filter cache $C" "$(source_of kill)"
 like "the cache directory is the user's alone (0700)" '^drwx------ ' "$(ls -ld "$C")"
 entry=$(ls "$C"/*.bpf)
 like "entries are named by a SHA-256 and are 0600" '^-rw------- .*/[0-9a-f]{64}\.bpf$' "$(ls -l "$entry")"
-is "one entry per policy" 1 "$(ls "$C" | wc -l)"
+is "one entry per policy" 1 "$(ls "$C"/*.bpf | wc -l)"
 # The key is the allow and deny lines as written, and a hit brings the
 # verdict table along (no name is resolved): one line more is a miss, and
 # a cached run reports a violation as the compiled one did.

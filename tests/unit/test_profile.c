@@ -275,6 +275,106 @@ static void test_tables_agree(void)
 			"[limits] %s is limit_table's row %d", lim->keys[i].name, lim->keys[i].arg);
 }
 
+/* The policy --check prints, as a string. */
+static char *printed(const struct policy *p)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	policy_print_ini(f, p);
+	fclose(f);
+	return buf;
+}
+
+static bool same_strv(const struct strv *a, const struct strv *b)
+{
+	bool same = a->n == b->n;
+	for (size_t i = 0; same && i < a->n; i++)
+		same = strcmp(a->v[i], b->v[i]) == 0;
+	return same;
+}
+
+/* The policy cache's replay (profile_replay) gives what the load it
+ * recorded gave, for every shipped profile: the effective policy, the
+ * sources and the labels (file:line of later messages). */
+static void test_replay_matches_load(void)
+{
+	const char *profiles = getenv("PROFILES");
+	if (!profiles) {
+		TAP_OK(true, "# SKIP PROFILES is not set");
+		return;
+	}
+	setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+	setenv("HOME", "/home/someone", 1);
+	setenv("TMPDIR", "/srv/work", 1);
+	char *cmd = xasprintf("ls '%s' | sed -n 's/\\.ini$//p'", profiles);
+	FILE *ls = popen(cmd, "r");
+	char name[256];
+	int compared = 0;
+	while (ls && fgets(name, sizeof(name), ls)) {
+		name[strcspn(name, "\n")] = '\0';
+		char *path = xasprintf("%s/%s.ini", profiles, name);
+		struct policy a, b;
+		struct errlist ea = { 0 }, eb = { 0 };
+		struct profile_trace tr = { 0 };
+		policy_init(&a);
+		policy_init(&b);
+		profile_load_traced(&a, path, &ea, &tr);
+		if (!ea.n) {
+			bool replayed = profile_replay(&b, &tr, &eb);
+			char *pa = printed(&a), *pb = printed(&b);
+			TAP_OK(replayed && !eb.n && strcmp(pa, pb) == 0 &&
+				       same_strv(&a.sources, &b.sources) && same_strv(&a.labels, &b.labels),
+			       "%s: the replay of its load is the same policy, sources and labels", name);
+			compared++;
+			free(pa);
+			free(pb);
+		}
+		profile_trace_free(&tr);
+		errlist_free(&ea);
+		errlist_free(&eb);
+		policy_free(&a);
+		policy_free(&b);
+		free(path);
+	}
+	if (ls)
+		pclose(ls);
+	free(cmd);
+	TAP_OK(compared >= 10, "%d shipped profiles replayed", compared);
+}
+
+/* A ${VAR} is expanded when the lines are replayed, not when recorded. */
+static void test_replay_expands_live(void)
+{
+	write_file("live.ini", "[profile]\nversion = 1\n[filesystem]\nrw = ${LJ_UNIT_DIR}/out\n",
+		   0644);
+	char *path = path_of("live.ini");
+	struct policy a, b, c;
+	struct errlist el = { 0 };
+	struct profile_trace tr = { 0 };
+	setenv("LJ_UNIT_DIR", "/srv/one", 1);
+	policy_init(&a);
+	profile_load_traced(&a, path, &el, &tr);
+	setenv("LJ_UNIT_DIR", "/srv/two", 1);
+	policy_init(&b);
+	policy_init(&c);
+	bool replayed = profile_replay(&b, &tr, &el);
+	profile_load(&c, path, &el);
+	char *pb = printed(&b), *pc = printed(&c);
+	TAP_OK(replayed && !el.n && strcmp(pb, pc) == 0 && strstr(pb, "/srv/two/out") &&
+		       !strstr(pb, "/srv/one"),
+	       "a replay takes this call's ${VAR}, as a load does");
+	free(pb);
+	free(pc);
+	unsetenv("LJ_UNIT_DIR");
+	profile_trace_free(&tr);
+	errlist_free(&el);
+	policy_free(&a);
+	policy_free(&b);
+	policy_free(&c);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -286,6 +386,8 @@ int main(void)
 	test_includes();
 	test_trust();
 	test_tables_agree();
+	test_replay_matches_load();
+	test_replay_expands_live();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);
