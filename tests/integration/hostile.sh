@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 12 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -314,6 +314,18 @@ like "...and rw above what the link leads to is refused" \
 is "control: rw on a symbolic link to a file outside the home is accepted" 0 "$?"
 out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known.ini" 2>&1 >/dev/null)
 like "...and refused on a link to a file in ~/.ssh" "rw = $T/known-link is in $T/home/.ssh, where" "$out"
+# A forbidden directory the caller may not search (another account's
+# home, mode 0700): its walk up is known from its spelling, not from a
+# ".." that only a search of it could resolve.
+mkdir -p "$T/locked/inner"
+chmod 700 "$T/locked/inner"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/plain" "$T/locked/inner" >"$T/locked-ok.ini"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/locked" "$T/locked/inner" >"$T/locked.ini"
+"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked-ok.ini" >/dev/null 2>&1
+is "control: forbid naming a directory of mode 0700, rw elsewhere, is accepted" 0 "$?"
+out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked.ini" 2>&1 >/dev/null)
+like "...and rw on the directory above it is refused" \
+	"rw = $T/locked would make $T/locked/inner writable, which" "$out"
 
 # ---- one upload is not another's: per-call isolation in the work directory ----
 # The application's TMPDIR holds the uploads of several calls at once.
