@@ -12,13 +12,13 @@
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-/* 0 if runnable, -ENOENT if absent, -EACCES if present but not runnable. */
-static int runnable(const char *path)
+/* 0 if runnable (with its stat in *st), -ENOENT if absent, -EACCES if
+ * present but not runnable. */
+static int runnable(const char *path, struct stat *st)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
+	if (stat(path, st) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -EACCES;
-	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+	if (!S_ISREG(st->st_mode) || access(path, X_OK) < 0)
 		return -EACCES;
 	return 0;
 }
@@ -40,32 +40,51 @@ static bool dir_id_of(const char *path, struct dir_id *id)
 	return true;
 }
 
-/* Is the PATH entry d[0..len) the directory "after"? */
-static bool same_dir(const char *d, size_t len, const struct dir_id *after)
-{
-	char *dir = len ? xstrndup(d, len) : xstrdup(".");
+/* The directory "after" (the wrappers' directory) and which PATH entries
+ * are it: each entry is looked up at most once per resolution, and not
+ * at all when it is spelt as "after" is (then it is that directory). */
+struct after {
+	const char *path;
 	struct dir_id id;
-	bool same = dir_id_of(dir, &id) && id.dev == after->dev && id.ino == after->ino;
-	free(dir);
+	signed char is[64]; /* by entry number: 1 yes, 0 no, -1 not looked up yet */
+};
+
+/* Is the PATH entry number i, d[0..len), the directory "after"? */
+static bool same_dir(struct after *a, size_t i, const char *d, size_t len)
+{
+	if (i < sizeof(a->is) && a->is[i] >= 0)
+		return a->is[i];
+	bool same;
+	if (len && strlen(a->path) == len && memcmp(d, a->path, len) == 0) {
+		same = true; /* the same spelling: the same lookup */
+	} else {
+		char *dir = len ? xstrndup(d, len) : xstrdup(".");
+		struct dir_id id;
+		same = dir_id_of(dir, &id) && id.dev == a->id.dev && id.ino == a->id.ino;
+		free(dir);
+	}
+	if (i < sizeof(a->is))
+		a->is[i] = same;
 	return same;
 }
 
 /* One walk along PATH.  With after set, entries up to and including the
  * directory "after" are skipped (if "after" is not on PATH, only it is). */
-static int search_path(const char *name, const char *dirs, const struct dir_id *after,
-		       bool after_on_path, char **resolved)
+static int search_path(const char *name, const char *dirs, struct after *after,
+		       bool after_on_path, char **resolved, struct stat *st)
 {
 	int best = -ENOENT;
 	bool searching = !after || !after_on_path;
-	for (const char *d = dirs;; d++) {
+	size_t i = 0;
+	for (const char *d = dirs;; d++, i++) {
 		const char *end = strchrnul(d, ':');
 		size_t len = (size_t)(end - d);
-		bool is_after = after && same_dir(d, len, after);
+		bool is_after = after && same_dir(after, i, d, len);
 		if (searching && !is_after) {
 			/* An empty PATH entry means the current directory, as for execvp. */
 			char *cand = len ? xasprintf("%.*s/%s", (int)len, d, name)
 					 : xasprintf("./%s", name);
-			int rc = runnable(cand);
+			int rc = runnable(cand, st);
 			if (rc == 0) {
 				*resolved = cand;
 				return 0;
@@ -82,11 +101,12 @@ static int search_path(const char *name, const char *dirs, const struct dir_id *
 	}
 }
 
-static bool on_path(const char *dirs, const struct dir_id *after)
+static bool on_path(const char *dirs, struct after *after)
 {
-	for (const char *d = dirs;; d++) {
+	size_t i = 0;
+	for (const char *d = dirs;; d++, i++) {
 		const char *end = strchrnul(d, ':');
-		if (same_dir(d, (size_t)(end - d), after))
+		if (same_dir(after, i, d, (size_t)(end - d)))
 			return true;
 		if (!*end)
 			return false;
@@ -94,34 +114,44 @@ static bool on_path(const char *dirs, const struct dir_id *after)
 	}
 }
 
-int command_resolve(const char *name, const char *path_env, const char *after,
-		    char **resolved)
+int command_resolve_stat(const char *name, const char *path_env, const char *after,
+			 char **resolved, struct stat *st)
 {
 	*resolved = NULL;
 	if (!*name)
 		return -ENOENT;
 	if (strchr(name, '/')) {
-		int rc = runnable(name);
+		int rc = runnable(name, st);
 		if (rc == 0)
 			*resolved = xstrdup(name);
 		return rc;
 	}
 	const char *dirs = path_env && *path_env ? path_env : DEFAULT_PATH;
-	struct dir_id id;
-	if (!after || !dir_id_of(after, &id))
-		return search_path(name, dirs, NULL, false, resolved);
-	return search_path(name, dirs, &id, on_path(dirs, &id), resolved);
+	struct after a = { .path = after };
+	memset(a.is, -1, sizeof(a.is));
+	if (!after || !dir_id_of(after, &a.id))
+		return search_path(name, dirs, NULL, false, resolved, st);
+	return search_path(name, dirs, &a, on_path(dirs, &a), resolved, st);
+}
+
+int command_resolve(const char *name, const char *path_env, const char *after,
+		    char **resolved)
+{
+	struct stat st;
+	return command_resolve_stat(name, path_env, after, resolved, &st);
 }
 
 char *command_path_without(const char *path_env, const char *dir)
 {
-	struct dir_id id;
-	bool known = dir_id_of(dir, &id);
+	struct after a = { .path = dir };
+	memset(a.is, -1, sizeof(a.is));
+	bool known = dir_id_of(dir, &a.id);
 	char *out = xstrdup("");
-	for (const char *d = path_env;; d++) {
+	size_t i = 0;
+	for (const char *d = path_env;; d++, i++) {
 		const char *end = strchrnul(d, ':');
 		size_t len = (size_t)(end - d);
-		if (!known || !same_dir(d, len, &id)) {
+		if (!known || !same_dir(&a, i, d, len)) {
 			char *next = xasprintf("%s%s%.*s", out, *out ? ":" : "", (int)len, d);
 			free(out);
 			out = next;
@@ -147,12 +177,17 @@ struct exec_rule {
 };
 
 struct exec_rules {
+	const struct policy *p;
 	struct exec_rule *v;
 	size_t n;
+	bool read;
 };
 
-static void exec_rules_read(const struct policy *p, struct exec_rules *out)
+/* The rules' identities, read when a program is not one of them by name. */
+static void exec_rules_read(struct exec_rules *out)
 {
+	const struct policy *p = out->p;
+	out->read = true;
 	out->v = xcalloc(p->n_fs ? p->n_fs : 1, sizeof(*out->v));
 	out->n = 0;
 	for (size_t i = 0; i < p->n_fs; i++) {
@@ -170,6 +205,19 @@ static void exec_rules_free(struct exec_rules *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		free(rs->v[i].canon);
 	free(rs->v);
+}
+
+/* A rule that executes, opened from this very spelling of path: its
+ * descriptor is the inode the path leads to, so it grants it as
+ * grants_by_inode() would, without a stat of either. */
+static bool granted_by_name(const struct exec_rules *rs, const char *path)
+{
+	for (size_t i = 0; i < rs->p->n_fs; i++) {
+		const struct fs_rule *r = &rs->p->fs[i];
+		if (r->fd >= 0 && fs_access_executes(r->access) && strcmp(r->path, path) == 0)
+			return true;
+	}
+	return false;
 }
 
 static bool grants_by_inode(const struct exec_rules *rs, const struct stat *st)
@@ -281,8 +329,12 @@ char *command_elf_interpreter(const char *path)
 static bool check_one(struct exec_rules *rs, const char *path, char **hint)
 {
 	struct stat st;
+	if (granted_by_name(rs, path))
+		return true;
 	if (stat(path, &st) < 0)
 		return true; /* execve will report it */
+	if (!rs->read)
+		exec_rules_read(rs);
 	if (grants_by_inode(rs, &st))
 		return true;
 	char *canon = realpath(path, NULL);
@@ -304,8 +356,7 @@ static bool check_one(struct exec_rules *rs, const char *path, char **hint)
 bool command_executable_under(const struct policy *p, const char *resolved, char **hint)
 {
 	*hint = NULL;
-	struct exec_rules rs;
-	exec_rules_read(p, &rs);
+	struct exec_rules rs = { .p = p };
 	/* A script's interpreter, and an ELF program's (or that interpreter's)
 	 * dynamic loader, are opened for execution by the kernel as well. */
 	char *interp = NULL, *loader = NULL;

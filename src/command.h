@@ -4,6 +4,8 @@
 #ifndef LANDJAIL_COMMAND_H
 #define LANDJAIL_COMMAND_H
 
+#include <sys/stat.h>
+
 #include "policy.h"
 
 /* Resolve name as execvp() would, on path_env (the caller's PATH).  With
@@ -14,6 +16,9 @@
  * exit 126). */
 int command_resolve(const char *name, const char *path_env, const char *after,
 		    char **resolved);
+/* The same, and what stat(2) said of the program found. */
+int command_resolve_stat(const char *name, const char *path_env, const char *after,
+			 char **resolved, struct stat *st);
 
 /* path_env without the entries that are the directory dir (malloc'd):
  * the PATH a wrapped program gets, so that a program it runs by name is

@@ -88,7 +88,8 @@ static void configure_reports(const struct cli *c, const struct policy *p)
 static int resolve_program(const struct policy *p, const char *name,
 			   const char *path_after, bool as_wrapper, char **path)
 {
-	int rc = command_resolve(name, getenv("PATH"), path_after, path);
+	struct stat st;
+	int rc = command_resolve_stat(name, getenv("PATH"), path_after, path, &st);
 	if (rc == -ENOENT) {
 		diag_error("%s: command not found", name);
 		return EXIT_NOT_FOUND;
@@ -97,7 +98,7 @@ static int resolve_program(const struct policy *p, const char *name,
 		diag_error("%s: found but not executable", name);
 		return EXIT_CANNOT_EXEC;
 	}
-	if (as_wrapper && wrappers_is_self(*path)) {
+	if (as_wrapper && wrappers_is_self_stat(&st)) {
 		diag_error("%s: the next %s on PATH is a landjail wrapper too (%s); "
 			   "refusing to run landjail inside itself", name, name, *path);
 		return EXIT_NOT_FOUND;

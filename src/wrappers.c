@@ -46,6 +46,13 @@ bool wrappers_is_self(const char *path)
 	return same_inode(path, "/proc/self/exe");
 }
 
+bool wrappers_is_self_stat(const struct stat *st)
+{
+	struct stat self;
+	return stat("/proc/self/exe", &self) == 0 && self.st_dev == st->st_dev &&
+	       self.st_ino == st->st_ino;
+}
+
 /* ---- the map --------------------------------------------------------------- */
 
 struct wmap {

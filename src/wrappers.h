@@ -10,6 +10,7 @@
 #define LANDJAIL_WRAPPERS_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 
@@ -25,8 +26,10 @@ bool wrappers_called_as(const char *argv0, char **name, char **dir);
  * when no map lists it, -EINVAL after adding the problems to el. */
 int wrappers_profile_for(const char *name, char **profile, struct errlist *el);
 
-/* Does path lead to this very landjail binary? */
+/* Does path lead to this very landjail binary?  (_stat: the file
+ * stat(2) found there.) */
 bool wrappers_is_self(const char *path);
+bool wrappers_is_self_stat(const struct stat *st);
 
 /* Make dir hold a link to this landjail for each mapped program that is
  * found on path_env (skipping dir itself), and no other link to landjail;

@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -219,8 +219,8 @@ check_workdir /home/alice "${homes[@]}"
 like "TMPDIR=/home/alice (not HOME) is refused: it holds ~alice/.ssh" \
 	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
 # /var covers only /var/tmp of the forbidden directories, whose walk up
-# passes / after the walks from / and /tmp did (the walks remember the
-# directories they found clear: / is clear, /var is not).
+# passes / after the walks from / and /tmp did (the walks share what they
+# looked up: / is found clear of every rule, /var is not).
 check_workdir /var
 like "TMPDIR=/var, the parent of a forbidden /var/tmp, is refused" \
 	"(rw|isolate) = /var would make (files in )?/var/tmp writable" "$out"
@@ -245,6 +245,87 @@ like "a bind mount of the home as TMPDIR is refused (same inode)" "(rw|isolate) 
 check_workdir "$T/bind" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
 	"$T/home/.ssh" "$T/bind"
 like "a bind mount of ~/.ssh as TMPDIR is refused" "(rw|isolate) = $T/bind is in $T/home/.ssh, where" "$out"
+# The walks up share what they look up by spelling, never by inode: a
+# directory a bind mount shows in a second place has other directories
+# above it there, so a walk that found it clear at one place has not
+# checked it at the other.  $T/two/m shows $T/two/x/sub and $T/two/n shows
+# $T/two/x/sub/h; each is walked up first, then the directory itself.
+mkdir -p "$T/two/x/sub/h/.ssh" "$T/two/m" "$T/two/n"
+printf '[filesystem]\nrw = %s\nforbid = %s %s\n' "$T/two/x" "$T/two/m" "$T/two/x/sub" \
+	>"$T/two-forbid.ini"
+printf '[filesystem]\nrw = %s\nforbid = %s\nforbid-beneath = %s\n' "$T/two/x" "$T/two/n" \
+	"$T/two/x/sub/h/.[!.]*" >"$T/two-beneath.ini"
+two=(unshare -m sh -c 'mount --bind "$1" "$2" && mount --bind "$3" "$4" && shift 4 && exec "$@"' sh
+	"$T/two/x/sub" "$T/two/m" "$T/two/x/sub/h" "$T/two/n")
+out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/two-forbid.ini" 2>&1 >/dev/null)
+like "control: without the bind mounts, rw above a forbidden directory is refused" \
+	"rw = $T/two/x would make $T/two/x/sub writable, which .*two-forbid.ini:3 forbids" "$out"
+out=$("${two[@]}" "${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/two-forbid.ini" 2>&1 >/dev/null)
+like "...and when a bind mount of it is walked up first" \
+	"rw = $T/two/x would make $T/two/x/sub writable, which .*two-forbid.ini:3 forbids" "$out"
+out=$("${two[@]}" "${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/two-beneath.ini" 2>&1 >/dev/null)
+like "rw above a directory holding a dot-directory, walked up first through a bind mount, is refused" \
+	"rw = $T/two/x would make $T/two/x/sub/h/.ssh writable, which .*two-beneath.ini:4 forbids" "$out"
+# A home's dot-entries are each looked at, wherever they lead: a symbolic
+# link or a bind mount puts another directory in ~/.cache, and a rule in
+# that directory writes into the home's dot-directory as surely as one
+# under /home.  (So no rule's walk up needs to pass a home for its
+# dot-entries to matter.)  And nothing is remembered from one call to the
+# next: a dot-directory made between two calls is refused at the second.
+mkdir -p "$T/elsewhere/app/tmp"
+chmod -R 755 "$T/elsewhere"
+home_with() { # SETUP...: a tmpfs /home with /home/alice, then SETUP (sh, $1 = $T/elsewhere)
+	printf '%s\n' "mount -t tmpfs homes /home && mkdir -p /home/alice && chmod 755 /home/alice && $*" \
+		'shift; exec "$@"'
+}
+check_workdir "$T/elsewhere/app/tmp" unshare -m sh -c "$(home_with true)" sh "$T/elsewhere"
+is "control: a work directory outside every home is accepted" 0 "$rc"
+check_workdir "$T/elsewhere/app/tmp" unshare -m sh -c "$(home_with 'ln -s "$1" /home/alice/.cache')" \
+	sh "$T/elsewhere"
+like "...and refused in what ~alice/.cache links to" \
+	"isolate = $T/elsewhere/app/tmp is in /home/alice/.cache, where" "$out"
+check_workdir "$T/elsewhere/app/tmp" unshare -m sh -c \
+	"$(home_with 'mkdir /home/alice/.data && mount --bind "$1" /home/alice/.data')" sh "$T/elsewhere"
+like "...and in a directory bind-mounted on ~alice/.data" \
+	"isolate = $T/elsewhere/app/tmp is in /home/alice/.data, where" "$out"
+out=$(unshare -m sh -c "$(home_with 'true')" sh "$T/elsewhere" sh -c \
+	'"$@" >/dev/null 2>&1; echo "first: $?"; mkdir /home/alice/.ssh && "$@" 2>&1 >/dev/null' sh \
+	env HOME="$T/home" TMPDIR=/home/alice "${as_user_cmd[@]}" "$LANDJAIL" --check -p "$CONVERT")
+like "control: TMPDIR=/home/alice, no dot-directory in it yet, is accepted" "^first: 0" "$out"
+like "...and refused at the next call, once ~alice/.ssh exists" \
+	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
+# A forbidden directory or a rule named through a symbolic link: the walk
+# up is the target's (its directory, not the link's).
+mkdir -p "$T/under/dir" "$T/plain/sub"
+ln -sfn "$T/under/dir" "$T/flink"
+touch "$T/home/.ssh/known_hosts" "$T/plain/file"
+ln -sfn "$T/home/.ssh/known_hosts" "$T/known-link"
+ln -sfn "$T/plain/file" "$T/plain-link"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/plain" "$T/flink" >"$T/flink-ok.ini"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/under" "$T/flink" >"$T/flink.ini"
+printf '[filesystem]\nrw = %s\nforbid-beneath = %s\n' "$T/plain-link" "$T/home/.[!.]*" >"$T/known-ok.ini"
+printf '[filesystem]\nrw = %s\nforbid-beneath = %s\n' "$T/known-link" "$T/home/.[!.]*" >"$T/known.ini"
+"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/flink-ok.ini" >/dev/null 2>&1
+is "control: forbid naming a symbolic link, rw elsewhere, is accepted" 0 "$?"
+out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/flink.ini" 2>&1 >/dev/null)
+like "...and rw above what the link leads to is refused" \
+	"rw = $T/under would make $T/under/dir writable, which" "$out"
+"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known-ok.ini" >/dev/null 2>&1
+is "control: rw on a symbolic link to a file outside the home is accepted" 0 "$?"
+out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known.ini" 2>&1 >/dev/null)
+like "...and refused on a link to a file in ~/.ssh" "rw = $T/known-link is in $T/home/.ssh, where" "$out"
+# A forbidden directory the caller may not search (another account's
+# home, mode 0700): its walk up is known from its spelling, not from a
+# ".." that only a search of it could resolve.
+mkdir -p "$T/locked/inner"
+chmod 700 "$T/locked/inner"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/plain" "$T/locked/inner" >"$T/locked-ok.ini"
+printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/locked" "$T/locked/inner" >"$T/locked.ini"
+"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked-ok.ini" >/dev/null 2>&1
+is "control: forbid naming a directory of mode 0700, rw elsewhere, is accepted" 0 "$?"
+out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked.ini" 2>&1 >/dev/null)
+like "...and rw on the directory above it is refused" \
+	"rw = $T/locked would make $T/locked/inner writable, which" "$out"
 
 # ---- one upload is not another's: per-call isolation in the work directory ----
 # The application's TMPDIR holds the uploads of several calls at once.
