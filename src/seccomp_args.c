@@ -24,6 +24,7 @@ struct build {
 	uint32_t logged; /* VERDICT_LOG */
 	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
 	int nr_sendmsg;  /* the handover's call, resolved once */
+	int nr_ioctl, nr_prlimit; /* the calls whose rules are a switch */
 	int err;
 };
 
@@ -142,36 +143,69 @@ static void fastopen_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
+/* A switch (syscall_filter.h) as libseccomp rules: each value's own
+ * rule, and the rest by not_in32. */
+static void switch_rules(struct build *b, int nr, const struct seccomp_switch *sw)
+{
+	uint64_t set[SECCOMP_SWITCH_MAX];
+	struct scmp_arg_cmp none = { 0 };
+	if (sw->overflow) {
+		b->err = -E2BIG; /* a value left out would be let through: fail closed */
+		return;
+	}
+	for (unsigned i = 0; i < sw->n; i++)
+		set[i] = sw->value[i];
+	not_in32(b, sw->otherwise, nr, sw->arg, set, sw->n, &none, 0);
+	for (unsigned i = 0; i < sw->n; i++) {
+		struct scmp_arg_cmp c = eq32(sw->arg, set[i]);
+		rule(b, sw->action[i], nr, 1, &c);
+	}
+}
+
+static void switch_add(struct seccomp_switch *sw, uint64_t value, uint32_t action)
+{
+	if (sw->n == SECCOMP_SWITCH_MAX) {
+		sw->overflow = true;
+		return;
+	}
+	sw->value[sw->n] = (uint32_t)value;
+	sw->action[sw->n++] = action;
+}
+
 /* prlimit64 on any process but itself (pid 0) would let the sandbox
  * change the limits of landjail's supervisor and starve it (Landlock does
  * not govern prlimit): only pid 0. */
+static void prlimit_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	*sw = (struct seccomp_switch){ .arg = 0, .otherwise = b->hard };
+	switch_add(sw, 0, SCMP_ACT_ALLOW);
+}
+
 static void prlimit_rules(struct build *b, int nr)
 {
-	static const uint64_t self[] = { 0 };
-	struct scmp_arg_cmp none = { 0 }, c = eq32(0, 0);
-	not_in32(b, b->hard, nr, 0, self, 1, &none, 0);
-	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	struct seccomp_switch sw;
+	prlimit_switch(b, &sw);
+	switch_rules(b, nr, &sw);
 }
 
 static uint32_t fd_check(const struct build *b);
 
 /* Terminal input injection is never allowed; the requests that set a
  * file's attributes are checked like fchmod (fdguard.h). */
+static void ioctl_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	*sw = (struct seccomp_switch){ .arg = 1, .otherwise = SCMP_ACT_ALLOW };
+	switch_add(sw, TIOCSTI, b->hard);
+	switch_add(sw, TIOCLINUX, b->hard);
+	for (size_t i = 0; i < fdguard_n_ioctls; i++)
+		switch_add(sw, fdguard_ioctls[i], fd_check(b));
+}
+
 static void ioctl_rules(struct build *b, int nr)
 {
-	static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
-	uint64_t set[8];
-	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
-		set[n++] = injecting[i];
-	for (size_t i = 0; i < fdguard_n_ioctls && n < ARRAY_SIZE(set); i++)
-		set[n++] = fdguard_ioctls[i];
-	struct scmp_arg_cmp none = { 0 };
-	not_in32(b, SCMP_ACT_ALLOW, nr, 1, set, n, &none, 0);
-	for (size_t i = 0; i < n; i++) {
-		struct scmp_arg_cmp c = eq32(1, set[i]);
-		rule(b, i < ARRAY_SIZE(injecting) ? b->hard : fd_check(b), nr, 1, &c);
-	}
+	struct seccomp_switch sw;
+	ioctl_switch(b, &sw);
+	switch_rules(b, nr, &sw);
 }
 
 /* fork and vfork under sandbox-processes: to the supervisor, which counts. */
@@ -459,10 +493,74 @@ static bool needs_rule(const struct build *b, int nr)
 	return sysname_name(nr) != NULL;
 }
 
-int seccomp_build(const struct seccomp_plan *plan, void **out)
+/* The one action nr gets whatever its arguments, as the kernel's return
+ * value, exactly what the rules of emit() come to; false when arguments
+ * decide (VERDICT_ARGS, the handover's sendmsg).  A number without a
+ * name gets no rule, so the default. */
+static bool plain_action(const struct build *b, int nr, uint32_t *action)
 {
-	struct build b = { .plan = plan, .nr_sendmsg = sysname_nr("sendmsg") };
-	actions(&b);
+	*action = b->dflt;
+	if (nr < 0 || nr >= SECCOMP_MAX_NR || !sysname_name(nr))
+		return true;
+	bool handover = b->plan->notify && nr == b->nr_sendmsg;
+	switch ((enum verdict)b->plan->verdict[nr]) {
+	case VERDICT_ALLOW: *action = SCMP_ACT_ALLOW; return true;
+	case VERDICT_LOG: *action = b->logged; return !handover;
+	case VERDICT_ARGS: return false;
+	case VERDICT_ENOSYS: *action = SCMP_ACT_ERRNO(ENOSYS); return true;
+	case VERDICT_EACCES: *action = SCMP_ACT_ERRNO(EACCES); return true;
+	default: *action = b->hard; return !handover;
+	}
+}
+
+/* Are nr's argument rules one switch (ioctl, prlimit64)?  Then *sw. */
+static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
+{
+	if (nr < 0 || nr >= SECCOMP_MAX_NR || b->plan->verdict[nr] != VERDICT_ARGS ||
+	    !sysname_name(nr))
+		return false;
+	if (nr == b->nr_ioctl)
+		ioctl_switch(b, sw);
+	else if (nr == b->nr_prlimit)
+		prlimit_switch(b, sw);
+	else
+		return false;
+	return !sw->overflow;
+}
+
+static void build_init(struct build *b, const struct seccomp_plan *plan)
+{
+	*b = (struct build){ .plan = plan, .nr_sendmsg = sysname_nr("sendmsg"),
+			     .nr_ioctl = sysname_nr("ioctl"), .nr_prlimit = sysname_nr("prlimit64") };
+	actions(b);
+}
+
+void seccomp_plain_actions(const struct seccomp_plan *plan, int64_t *action, uint32_t *dflt)
+{
+	struct build b;
+	build_init(&b, plan);
+	*dflt = b.dflt;
+	for (int nr = 0; nr < SECCOMP_MAX_NR; nr++) {
+		uint32_t a;
+		struct seccomp_switch sw;
+		if (plain_action(&b, nr, &a))
+			action[nr] = a;
+		else
+			action[nr] = arg_switch(&b, nr, &sw) ? SECCOMP_SWITCH : SECCOMP_DEFER;
+	}
+}
+
+bool seccomp_arg_switch(const struct seccomp_plan *plan, int nr, struct seccomp_switch *sw)
+{
+	struct build b;
+	build_init(&b, plan);
+	return arg_switch(&b, nr, sw);
+}
+
+int seccomp_build(const struct seccomp_plan *plan, bool args_only, void **out)
+{
+	struct build b;
+	build_init(&b, plan);
 	b.ctx = seccomp_init(b.dflt);
 	if (!b.ctx)
 		return -ENOMEM;
@@ -472,9 +570,13 @@ int seccomp_build(const struct seccomp_plan *plan, void **out)
 		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (!rc)
 		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (int nr = 0; nr < SECCOMP_MAX_NR && !rc && !b.err; nr++)
-		if (needs_rule(&b, nr))
+	for (int nr = 0; nr < SECCOMP_MAX_NR && !rc && !b.err; nr++) {
+		uint32_t plain;
+		struct seccomp_switch sw;
+		if (args_only ? !plain_action(&b, nr, &plain) && !arg_switch(&b, nr, &sw)
+			      : needs_rule(&b, nr))
 			emit(&b, nr);
+	}
 	if (!rc)
 		rc = b.err;
 	if (rc < 0) {
