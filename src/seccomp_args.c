@@ -24,7 +24,7 @@ struct build {
 	uint32_t logged; /* VERDICT_LOG */
 	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
 	int nr_sendmsg;  /* the handover's call, resolved once */
-	int nr_ioctl, nr_prlimit; /* the calls whose rules are a switch */
+	int nr_ioctl, nr_prlimit, nr_fcntl; /* the calls whose rules are a switch */
 	int err;
 };
 
@@ -143,69 +143,37 @@ static void fastopen_rules(struct build *b, int nr)
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
-/* A switch (syscall_filter.h) as libseccomp rules: each value's own
- * rule, and the rest by not_in32. */
-static void switch_rules(struct build *b, int nr, const struct seccomp_switch *sw)
-{
-	uint64_t set[SECCOMP_SWITCH_MAX];
-	struct scmp_arg_cmp none = { 0 };
-	if (sw->overflow) {
-		b->err = -E2BIG; /* a value left out would be let through: fail closed */
-		return;
-	}
-	for (unsigned i = 0; i < sw->n; i++)
-		set[i] = sw->value[i];
-	not_in32(b, sw->otherwise, nr, sw->arg, set, sw->n, &none, 0);
-	for (unsigned i = 0; i < sw->n; i++) {
-		struct scmp_arg_cmp c = eq32(sw->arg, set[i]);
-		rule(b, sw->action[i], nr, 1, &c);
-	}
-}
-
-static void switch_add(struct seccomp_switch *sw, uint64_t value, uint32_t action)
-{
-	if (sw->n == SECCOMP_SWITCH_MAX) {
-		sw->overflow = true;
-		return;
-	}
-	sw->value[sw->n] = (uint32_t)value;
-	sw->action[sw->n++] = action;
-}
-
 /* prlimit64 on any process but itself (pid 0) would let the sandbox
  * change the limits of landjail's supervisor and starve it (Landlock does
  * not govern prlimit): only pid 0. */
-static void prlimit_switch(const struct build *b, struct seccomp_switch *sw)
-{
-	*sw = (struct seccomp_switch){ .arg = 0, .otherwise = b->hard };
-	switch_add(sw, 0, SCMP_ACT_ALLOW);
-}
-
 static void prlimit_rules(struct build *b, int nr)
 {
-	struct seccomp_switch sw;
-	prlimit_switch(b, &sw);
-	switch_rules(b, nr, &sw);
+	static const uint64_t self[] = { 0 };
+	struct scmp_arg_cmp none = { 0 }, c = eq32(0, 0);
+	not_in32(b, b->hard, nr, 0, self, 1, &none, 0);
+	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
 }
 
 static uint32_t fd_check(const struct build *b);
 
 /* Terminal input injection is never allowed; the requests that set a
  * file's attributes are checked like fchmod (fdguard.h). */
-static void ioctl_switch(const struct build *b, struct seccomp_switch *sw)
-{
-	*sw = (struct seccomp_switch){ .arg = 1, .otherwise = SCMP_ACT_ALLOW };
-	switch_add(sw, TIOCSTI, b->hard);
-	switch_add(sw, TIOCLINUX, b->hard);
-	for (size_t i = 0; i < fdguard_n_ioctls; i++)
-		switch_add(sw, fdguard_ioctls[i], fd_check(b));
-}
+static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
 
 static void ioctl_rules(struct build *b, int nr)
 {
-	struct seccomp_switch sw;
-	ioctl_switch(b, &sw);
-	switch_rules(b, nr, &sw);
+	uint64_t set[8];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
+		set[n++] = injecting[i];
+	for (size_t i = 0; i < fdguard_n_ioctls && n < ARRAY_SIZE(set); i++)
+		set[n++] = fdguard_ioctls[i];
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, SCMP_ACT_ALLOW, nr, 1, set, n, &none, 0);
+	for (size_t i = 0; i < n; i++) {
+		struct scmp_arg_cmp c = eq32(1, set[i]);
+		rule(b, i < ARRAY_SIZE(injecting) ? b->hard : fd_check(b), nr, 1, &c);
+	}
 }
 
 /* fork and vfork under sandbox-processes: to the supervisor, which counts. */
@@ -513,16 +481,80 @@ static bool plain_action(const struct build *b, int nr, uint32_t *action)
 	}
 }
 
-/* Are nr's argument rules one switch (ioctl, prlimit64)?  Then *sw. */
+/* ---- the same rules as switches (syscall_filter.h) ----------------------
+ * for the range dispatch, which compares these arguments itself.  The
+ * rules above stay libseccomp's whole filter, which test_seccomp runs
+ * against the program: the two forms must agree on every vector. */
+
+static struct seccomp_test *test_add(struct seccomp_switch *sw, unsigned arg, uint32_t mask,
+				     uint32_t otherwise, unsigned next_otherwise)
+{
+	if (sw->n_tests == SECCOMP_SWITCH_TESTS) {
+		sw->overflow = true;
+		return &sw->test[SECCOMP_SWITCH_TESTS - 1];
+	}
+	struct seccomp_test *t = &sw->test[sw->n_tests++];
+	*t = (struct seccomp_test){ .arg = arg, .mask = mask, .otherwise = otherwise,
+				    .next_otherwise = next_otherwise };
+	return t;
+}
+
+static void case_add(struct seccomp_switch *sw, struct seccomp_test *t, uint64_t value,
+		     uint32_t action, unsigned next)
+{
+	if (t->n == SECCOMP_SWITCH_MAX) {
+		sw->overflow = true; /* a value left out would be let through */
+		return;
+	}
+	t->value[t->n] = (uint32_t)value;
+	t->action[t->n] = action;
+	t->next[t->n++] = next;
+}
+
+static void prlimit_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *t = test_add(sw, 0, UINT32_MAX, b->hard, 0);
+	case_add(sw, t, 0, SCMP_ACT_ALLOW, 0);
+}
+
+static void ioctl_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *t = test_add(sw, 1, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
+		case_add(sw, t, injecting[i], b->hard, 0);
+	for (size_t i = 0; i < fdguard_n_ioctls; i++)
+		case_add(sw, t, fdguard_ioctls[i], fd_check(b), 0);
+}
+
+/* fcntl_rules: F_SETFL (1) without O_APPEND (2) to the supervisor, or
+ * refused on 0-2 (3). */
+static void fcntl_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *cmd = test_add(sw, 1, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	case_add(sw, cmd, F_SETFL, 0, 1);
+	bool notify = b->plan->notify;
+	struct seccomp_test *append = test_add(sw, 2, O_APPEND, SCMP_ACT_NOTIFY, notify ? 0 : 2);
+	case_add(sw, append, O_APPEND, SCMP_ACT_ALLOW, 0);
+	if (notify)
+		return;
+	struct seccomp_test *fd = test_add(sw, 0, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	for (uint64_t i = 0; i < 3; i++)
+		case_add(sw, fd, i, SCMP_ACT_ERRNO(EPERM), 0);
+}
+
+/* Are nr's argument rules a switch (ioctl, prlimit64, fcntl)?  Then *sw. */
 static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
 {
 	if (nr < 0 || nr >= SECCOMP_MAX_NR || b->plan->verdict[nr] != VERDICT_ARGS ||
 	    !sysname_name(nr))
 		return false;
+	*sw = (struct seccomp_switch){ 0 };
 	if (nr == b->nr_ioctl)
 		ioctl_switch(b, sw);
 	else if (nr == b->nr_prlimit)
 		prlimit_switch(b, sw);
+	else if (nr == b->nr_fcntl)
+		fcntl_switch(b, sw);
 	else
 		return false;
 	return !sw->overflow;
@@ -531,7 +563,8 @@ static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
 static void build_init(struct build *b, const struct seccomp_plan *plan)
 {
 	*b = (struct build){ .plan = plan, .nr_sendmsg = sysname_nr("sendmsg"),
-			     .nr_ioctl = sysname_nr("ioctl"), .nr_prlimit = sysname_nr("prlimit64") };
+			     .nr_ioctl = sysname_nr("ioctl"), .nr_prlimit = sysname_nr("prlimit64"),
+			     .nr_fcntl = sysname_nr("fcntl") };
 	actions(b);
 }
 

@@ -188,23 +188,45 @@ static uint32_t low_half(unsigned n)
 	return at;
 }
 
-/* Load the argument, then one comparison per value, then the rest.  Every
- * way out is a return or libseccomp's part, which loads what it reads. */
-static unsigned switch_at(struct emitter *e, uint32_t nr)
+/* One test: load the argument (and mask it), one comparison per value,
+ * then the rest.  Every way out is a return, a later test (which loads
+ * its own argument) or libseccomp's part (which loads what it reads). */
+static unsigned test_at(struct emitter *e, const struct seccomp_test *t, const unsigned *entry)
 {
-	struct seccomp_switch sw;
-	if (!seccomp_arg_switch(e->plan, (int)nr, &sw)) {
-		e->full = true; /* cannot happen: the segment came from this table */
-		return e->pos;
-	}
-	unsigned next = outcome_at(e, sw.otherwise);
-	for (unsigned i = sw.n; i-- > 0;) {
-		unsigned hit = outcome_at(e, sw.action[i]);
-		next = cond(e, BPF_JEQ, sw.value[i], hit, next);
+	unsigned next = t->next_otherwise ? entry[t->next_otherwise]
+					  : outcome_at(e, t->otherwise);
+	for (unsigned i = t->n; i-- > 0;) {
+		unsigned hit = t->next[i] ? entry[t->next[i]] : outcome_at(e, t->action[i]);
+		next = cond(e, BPF_JEQ, t->value[i], hit, next);
 	}
 	if (next != e->pos)
 		ja(e, next);
-	return put(e, load(low_half(sw.arg)));
+	if (t->mask != UINT32_MAX)
+		put(e, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, t->mask));
+	return put(e, load(low_half(t->arg)));
+}
+
+/* The tests of nr's switch, the last first: each names only later ones. */
+static unsigned switch_at(struct emitter *e, uint32_t nr)
+{
+	struct seccomp_switch sw;
+	unsigned entry[SECCOMP_SWITCH_TESTS] = { 0 };
+	if (!seccomp_arg_switch(e->plan, (int)nr, &sw) || sw.n_tests == 0) {
+		e->full = true; /* cannot happen: the segment came from this table */
+		return e->pos;
+	}
+	for (unsigned j = sw.n_tests; j-- > 0;) {
+		const struct seccomp_test *t = &sw.test[j];
+		for (unsigned i = 0; i < t->n; i++)
+			if (t->next[i] && (t->next[i] <= j || t->next[i] >= sw.n_tests))
+				e->full = true;
+		if (t->next_otherwise && (t->next_otherwise <= j || t->next_otherwise >= sw.n_tests))
+			e->full = true;
+		if (e->full)
+			return e->pos;
+		entry[j] = test_at(e, t, entry);
+	}
+	return entry[0];
 }
 
 static unsigned target(struct emitter *e, uint32_t nr, int64_t outcome)
@@ -313,13 +335,25 @@ static void dump_switch(const struct seccomp_plan *plan, uint32_t nr, FILE *out)
 	char act[32];
 	if (!seccomp_arg_switch(plan, (int)nr, &sw))
 		return;
-	fprintf(out, "#   argument %u (low 32 bits):", sw.arg);
-	for (unsigned i = 0; i < sw.n; i++) {
-		action_name(sw.action[i], act, sizeof(act));
-		fprintf(out, " %#x %s,", sw.value[i], act);
+	for (unsigned j = 0; j < sw.n_tests; j++) {
+		const struct seccomp_test *t = &sw.test[j];
+		fprintf(out, "#   test %u: argument %u (low 32 bits)", j, t->arg);
+		if (t->mask != UINT32_MAX)
+			fprintf(out, " & %#x", t->mask);
+		fprintf(out, ":");
+		for (unsigned i = 0; i < t->n; i++) {
+			if (t->next[i])
+				snprintf(act, sizeof(act), "test %u", t->next[i]);
+			else
+				action_name(t->action[i], act, sizeof(act));
+			fprintf(out, " %#x %s,", t->value[i], act);
+		}
+		if (t->next_otherwise)
+			snprintf(act, sizeof(act), "test %u", t->next_otherwise);
+		else
+			action_name(t->otherwise, act, sizeof(act));
+		fprintf(out, " else %s\n", act);
 	}
-	action_name(sw.otherwise, act, sizeof(act));
-	fprintf(out, " else %s\n", act);
 }
 
 void seccomp_ranges_dump(const struct seccomp_plan *plan, FILE *out)

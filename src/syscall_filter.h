@@ -123,16 +123,27 @@ int seccomp_build(const struct seccomp_plan *plan, bool args_only, void **ctx);
 #define SECCOMP_SWITCH (-2)
 void seccomp_plain_actions(const struct seccomp_plan *plan, int64_t *action, uint32_t *dflt);
 
-/* Argument rules that are one comparison: the low half of argument arg
- * (the kernel reads it as int) equal to value[i] gets action[i], any
- * other value otherwise.  seccomp_build() makes libseccomp rules of it;
- * the range dispatch compares itself.  ioctl and prlimit64: true and
- * *sw when nr's rules are one. */
+/* Argument rules as a few tests, each of one argument's low half (the
+ * kernel reads these arguments as int), and'ed with mask, against a few
+ * values: equal to value[i] gets action[i], or the decision of test
+ * next[i] when that is not 0; no value equal gets otherwise, or test
+ * next_otherwise.  A test only names later ones; test 0 is the first.
+ * seccomp_args.c makes them (ioctl, prlimit64, fcntl) next to the same
+ * rules for libseccomp; the range dispatch compares itself. */
 #define SECCOMP_SWITCH_MAX 8
-struct seccomp_switch {
+#define SECCOMP_SWITCH_TESTS 3
+struct seccomp_test {
 	unsigned arg, n;
-	uint32_t value[SECCOMP_SWITCH_MAX], action[SECCOMP_SWITCH_MAX], otherwise;
-	bool overflow; /* more values than fit: the build fails */
+	uint32_t mask;
+	uint32_t value[SECCOMP_SWITCH_MAX], action[SECCOMP_SWITCH_MAX];
+	unsigned next[SECCOMP_SWITCH_MAX];
+	uint32_t otherwise;
+	unsigned next_otherwise;
+};
+struct seccomp_switch {
+	unsigned n_tests;
+	struct seccomp_test test[SECCOMP_SWITCH_TESTS];
+	bool overflow; /* more than fit: not a switch, libseccomp's part decides */
 };
 bool seccomp_arg_switch(const struct seccomp_plan *plan, int nr, struct seccomp_switch *sw);
 
