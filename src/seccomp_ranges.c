@@ -85,7 +85,8 @@ static size_t fold_singles(struct segment *s, size_t n)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct segment *prev = out >= 2 ? &s[out - 2] : NULL, *last = &s[out - 1];
+		struct segment *prev = out >= 2 ? &s[out - 2] : NULL;
+		struct segment *last = out >= 2 ? &s[out - 1] : NULL;
 		if (prev && last->n_singles == 0 && s[i].start - last->start == 1 &&
 		    prev->outcome == s[i].outcome && prev->n_singles < MAX_SINGLES) {
 			prev->single[prev->n_singles] = last->start;
