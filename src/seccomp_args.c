@@ -24,6 +24,7 @@ struct build {
 	uint32_t logged; /* VERDICT_LOG */
 	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
 	int nr_sendmsg;  /* the handover's call, resolved once */
+	int nr_ioctl, nr_prlimit, nr_fcntl; /* the calls whose rules are a switch */
 	int err;
 };
 
@@ -157,9 +158,10 @@ static uint32_t fd_check(const struct build *b);
 
 /* Terminal input injection is never allowed; the requests that set a
  * file's attributes are checked like fchmod (fdguard.h). */
+static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
+
 static void ioctl_rules(struct build *b, int nr)
 {
-	static const uint64_t injecting[] = { TIOCSTI, TIOCLINUX };
 	uint64_t set[8];
 	size_t n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
@@ -459,10 +461,139 @@ static bool needs_rule(const struct build *b, int nr)
 	return sysname_name(nr) != NULL;
 }
 
-int seccomp_build(const struct seccomp_plan *plan, void **out)
+/* The one action nr gets whatever its arguments, as the kernel's return
+ * value, exactly what the rules of emit() come to; false when arguments
+ * decide (VERDICT_ARGS, the handover's sendmsg).  A number without a
+ * name gets no rule, so the default. */
+static bool plain_action(const struct build *b, int nr, uint32_t *action)
 {
-	struct build b = { .plan = plan, .nr_sendmsg = sysname_nr("sendmsg") };
-	actions(&b);
+	*action = b->dflt;
+	if (nr < 0 || nr >= SECCOMP_MAX_NR || !sysname_name(nr))
+		return true;
+	bool handover = b->plan->notify && nr == b->nr_sendmsg;
+	switch ((enum verdict)b->plan->verdict[nr]) {
+	case VERDICT_ALLOW: *action = SCMP_ACT_ALLOW; return true;
+	case VERDICT_LOG: *action = b->logged; return !handover;
+	case VERDICT_ARGS: return false;
+	case VERDICT_ENOSYS: *action = SCMP_ACT_ERRNO(ENOSYS); return true;
+	case VERDICT_EACCES: *action = SCMP_ACT_ERRNO(EACCES); return true;
+	default: *action = b->hard; return !handover;
+	}
+}
+
+/* ---- the same rules as switches (syscall_filter.h) ----------------------
+ * for the range dispatch, which compares these arguments itself.  The
+ * rules above stay libseccomp's whole filter, which test_seccomp runs
+ * against the program: the two forms must agree on every vector. */
+
+static struct seccomp_test *test_add(struct seccomp_switch *sw, unsigned arg, uint32_t mask,
+				     uint32_t otherwise, unsigned next_otherwise)
+{
+	if (sw->n_tests == SECCOMP_SWITCH_TESTS) {
+		sw->overflow = true;
+		return &sw->test[SECCOMP_SWITCH_TESTS - 1];
+	}
+	struct seccomp_test *t = &sw->test[sw->n_tests++];
+	*t = (struct seccomp_test){ .arg = arg, .mask = mask, .otherwise = otherwise,
+				    .next_otherwise = next_otherwise };
+	return t;
+}
+
+static void case_add(struct seccomp_switch *sw, struct seccomp_test *t, uint64_t value,
+		     uint32_t action, unsigned next)
+{
+	if (t->n == SECCOMP_SWITCH_MAX) {
+		sw->overflow = true; /* a value left out would be let through */
+		return;
+	}
+	t->value[t->n] = (uint32_t)value;
+	t->action[t->n] = action;
+	t->next[t->n++] = next;
+}
+
+static void prlimit_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *t = test_add(sw, 0, UINT32_MAX, b->hard, 0);
+	case_add(sw, t, 0, SCMP_ACT_ALLOW, 0);
+}
+
+static void ioctl_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *t = test_add(sw, 1, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(injecting); i++)
+		case_add(sw, t, injecting[i], b->hard, 0);
+	for (size_t i = 0; i < fdguard_n_ioctls; i++)
+		case_add(sw, t, fdguard_ioctls[i], fd_check(b), 0);
+}
+
+/* fcntl_rules: F_SETFL (1) without O_APPEND (2) to the supervisor, or
+ * refused on 0-2 (3). */
+static void fcntl_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *cmd = test_add(sw, 1, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	case_add(sw, cmd, F_SETFL, 0, 1);
+	bool notify = b->plan->notify;
+	struct seccomp_test *append = test_add(sw, 2, O_APPEND, SCMP_ACT_NOTIFY, notify ? 0 : 2);
+	case_add(sw, append, O_APPEND, SCMP_ACT_ALLOW, 0);
+	if (notify)
+		return;
+	struct seccomp_test *fd = test_add(sw, 0, UINT32_MAX, SCMP_ACT_ALLOW, 0);
+	for (uint64_t i = 0; i < 3; i++)
+		case_add(sw, fd, i, SCMP_ACT_ERRNO(EPERM), 0);
+}
+
+/* Are nr's argument rules a switch (ioctl, prlimit64, fcntl)?  Then *sw. */
+static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
+{
+	if (nr < 0 || nr >= SECCOMP_MAX_NR || b->plan->verdict[nr] != VERDICT_ARGS ||
+	    !sysname_name(nr))
+		return false;
+	*sw = (struct seccomp_switch){ 0 };
+	if (nr == b->nr_ioctl)
+		ioctl_switch(b, sw);
+	else if (nr == b->nr_prlimit)
+		prlimit_switch(b, sw);
+	else if (nr == b->nr_fcntl)
+		fcntl_switch(b, sw);
+	else
+		return false;
+	return !sw->overflow;
+}
+
+static void build_init(struct build *b, const struct seccomp_plan *plan)
+{
+	*b = (struct build){ .plan = plan, .nr_sendmsg = sysname_nr("sendmsg"),
+			     .nr_ioctl = sysname_nr("ioctl"), .nr_prlimit = sysname_nr("prlimit64"),
+			     .nr_fcntl = sysname_nr("fcntl") };
+	actions(b);
+}
+
+void seccomp_plain_actions(const struct seccomp_plan *plan, int64_t *action, uint32_t *dflt)
+{
+	struct build b;
+	build_init(&b, plan);
+	*dflt = b.dflt;
+	for (int nr = 0; nr < SECCOMP_MAX_NR; nr++) {
+		uint32_t a;
+		struct seccomp_switch sw;
+		if (plain_action(&b, nr, &a))
+			action[nr] = a;
+		else
+			action[nr] = arg_switch(&b, nr, &sw) ? SECCOMP_SWITCH : SECCOMP_DEFER;
+	}
+}
+
+bool seccomp_arg_switch(const struct seccomp_plan *plan, int nr, struct seccomp_switch *sw)
+{
+	struct build b;
+	build_init(&b, plan);
+	return arg_switch(&b, nr, sw);
+}
+
+int seccomp_build(const struct seccomp_plan *plan, bool args_only, void **out)
+{
+	struct build b;
+	build_init(&b, plan);
 	b.ctx = seccomp_init(b.dflt);
 	if (!b.ctx)
 		return -ENOMEM;
@@ -472,9 +603,13 @@ int seccomp_build(const struct seccomp_plan *plan, void **out)
 		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (!rc)
 		rc = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (int nr = 0; nr < SECCOMP_MAX_NR && !rc && !b.err; nr++)
-		if (needs_rule(&b, nr))
+	for (int nr = 0; nr < SECCOMP_MAX_NR && !rc && !b.err; nr++) {
+		uint32_t plain;
+		struct seccomp_switch sw;
+		if (args_only ? !plain_action(&b, nr, &plain) && !arg_switch(&b, nr, &sw)
+			      : needs_rule(&b, nr))
 			emit(&b, nr);
+	}
 	if (!rc)
 		rc = b.err;
 	if (rc < 0) {

@@ -29,7 +29,13 @@ struct filter_inputs {
 	int32_t abi, sys_default, sys_fork, sock;
 	uint8_t allowlist, fork, notify, mode, unix_ok, tcp;
 	uint8_t counted, disk; /* sandbox-processes (proclimit.h), disk (disklimit.h) */
+	uint8_t program;       /* PROGRAM_FORM: how the payload's program is made */
 };
+
+/* 2: landjail's range dispatch in front of libseccomp's part
+ * (seccomp_ranges.c); 1 (the field absent) was libseccomp's whole filter.
+ * An entry of another form is a miss, not a program of the wrong shape. */
+#define PROGRAM_FORM 2
 
 /* The payload of an entry: the verdict table, then the program. */
 #define TABLES (2 * SECCOMP_MAX_NR)
@@ -61,6 +67,7 @@ static uint8_t *cache_inputs(const struct seccomp_plan *plan, size_t *size)
 	in->tcp = plan->tcp;
 	in->counted = p->limits.set[LIMIT_SANDBOX_PROCESSES];
 	in->disk = disklimit_enforced(p, plan->notify);
+	in->program = PROGRAM_FORM;
 	uint8_t *o = buf + sizeof(*in);
 	for (size_t i = 0; i < p->sys.n_rules; i++) {
 		size_t len = strlen(p->sys.rules[i].name) + 1;

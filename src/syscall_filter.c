@@ -37,8 +37,8 @@ static int plan_init(const struct policy *p, int abi, struct seccomp_plan *plan)
 	return 0;
 }
 
-/* The compiled program of ctx into plan->insns. */
-static int export(void *ctx, struct seccomp_plan *plan)
+/* The compiled program of ctx into *insns (malloc'd), *len instructions. */
+static int export(void *ctx, struct sock_filter **insns, unsigned short *len)
 {
 	int fd = memfd_create("landjail-bpf", MFD_CLOEXEC);
 	int err = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
@@ -47,24 +47,39 @@ static int export(void *ctx, struct seccomp_plan *plan)
 		err = -errno;
 	if (!err) {
 		size_t size = (size_t)st.st_size;
-		plan->insns = xmalloc(size ? size : 1);
-		if (pread(fd, plan->insns, size, 0) != (ssize_t)size)
+		*insns = xmalloc(size ? size : 1);
+		if (pread(fd, *insns, size, 0) != (ssize_t)size)
 			err = -EIO;
-		plan->len = (unsigned short)(size / sizeof(struct sock_filter));
+		*len = (unsigned short)(size / sizeof(struct sock_filter));
 	}
 	if (fd >= 0)
 		close(fd);
 	return err;
 }
 
-static int compile(struct seccomp_plan *plan)
+int seccomp_libseccomp_program(const struct seccomp_plan *plan, bool args_only,
+			       struct sock_filter **insns, unsigned short *len)
 {
 	void *ctx = NULL;
-	int err = seccomp_build(plan, &ctx);
+	int err = seccomp_build(plan, args_only, &ctx);
 	if (!err)
-		err = export(ctx, plan);
+		err = export(ctx, insns, len);
 	if (ctx)
 		seccomp_release(ctx);
+	return err;
+}
+
+/* libseccomp compiles the calls whose arguments decide; landjail's range
+ * dispatch in front of them answers the rest (seccomp_ranges.c). */
+static int compile(struct seccomp_plan *plan)
+{
+	struct sock_filter *part = NULL;
+	unsigned short part_len = 0;
+	int err = seccomp_libseccomp_program(plan, true, &part, &part_len);
+	if (!err)
+		err = seccomp_ranges_program(plan, part, part_len, SECCOMP_JUMP_REACH, &plan->insns,
+					     &plan->len);
+	free(part);
 	return err;
 }
 
@@ -138,20 +153,31 @@ int seccomp_dump(const struct policy *p, int abi, FILE *out, char **msg)
 {
 	struct seccomp_plan *plan = xmalloc(sizeof(*plan));
 	void *ctx = NULL;
+	struct sock_filter *part = NULL;
+	unsigned short part_len = 0;
 	int err = plan_init(p, abi, plan);
 	if (!err)
 		seccomp_verdicts(p, abi, plan->notify, plan);
 	if (!err)
-		err = seccomp_build(plan, &ctx);
+		err = seccomp_build(plan, true, &ctx);
+	if (!err)
+		err = export(ctx, &part, &part_len);
+	if (!err)
+		err = seccomp_ranges_program(plan, part, part_len, SECCOMP_JUMP_REACH, &plan->insns,
+					     &plan->len);
 	if (!err) {
 		fflush(out);
 		fprintf(out, "# landjail %s, Landlock ABI %d, %s\n", LANDJAIL_VERSION, abi,
 			plan->notify ? "violations go to the supervisor (NOTIFY)"
 				     : "no user notification: violations act directly");
 		dump_table(plan, out);
+		fprintf(out, "# the program: %u instructions, %u of landjail's range dispatch, "
+			"then %u of libseccomp's part\n", plan->len, plan->len - part_len, part_len);
+		seccomp_ranges_dump(plan, out);
 		fflush(out);
 		err = seccomp_export_pfc(ctx, fileno(out));
 	}
+	free(part);
 	if (ctx)
 		seccomp_release(ctx);
 	if (err)

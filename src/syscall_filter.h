@@ -10,6 +10,8 @@
  *   section_syscalls.c the [syscalls] section (the reader)
  *   seccomp_verdict.c  the verdict table (the plan)
  *   seccomp_args.c     argument rules and the BPF builder (libseccomp)
+ *   seccomp_ranges.c   the program: landjail's own range dispatch of the
+ *                      calls of one action, then libseccomp's part
  *   seccomp_notify.c   listener handover, and answering notifications
  *   seccomp_cache.c    when the filter cache may be used, and its key
  *   syscall_filter.c   prepare, dump, free
@@ -110,8 +112,67 @@ bool seccomp_always_denied(int nr);
 /* The always-denied set as written, for tests and docs. */
 extern const char seccomp_always_denied_list[];
 
-/* Compile plan into a libseccomp context: seccomp_args.c.  0 or -errno. */
-int seccomp_build(const struct seccomp_plan *plan, void **ctx);
+/* Compile plan into a libseccomp context: seccomp_args.c.  0 or -errno.
+ * args_only: only the calls whose arguments decide (SECCOMP_DEFER
+ * below) get rules, the part of the program after the range dispatch;
+ * otherwise every call (the whole filter in libseccomp's form, which the
+ * unit tests compare the program with). */
+int seccomp_build(const struct seccomp_plan *plan, bool args_only, void **ctx);
+
+/* What the filter returns for each call (action[0..SECCOMP_MAX_NR)), as
+ * a SECCOMP_RET_* value, when one action holds whatever the arguments;
+ * SECCOMP_SWITCH when one argument decides (seccomp_arg_switch);
+ * SECCOMP_DEFER when other argument rules decide (or the listener
+ * handover).  *dflt: the action of every number not in the table. */
+#define SECCOMP_DEFER (-1)
+#define SECCOMP_SWITCH (-2)
+void seccomp_plain_actions(const struct seccomp_plan *plan, int64_t *action, uint32_t *dflt);
+
+/* Argument rules as a few tests, each of one argument's low half (the
+ * kernel reads these arguments as int), and'ed with mask, against a few
+ * values: equal to value[i] gets action[i], or the decision of test
+ * next[i] when that is not 0; no value equal gets otherwise, or test
+ * next_otherwise.  A test only names later ones; test 0 is the first.
+ * seccomp_args.c makes them (ioctl, prlimit64, fcntl) next to the same
+ * rules for libseccomp; the range dispatch compares itself. */
+#define SECCOMP_SWITCH_MAX 8
+#define SECCOMP_SWITCH_TESTS 3
+struct seccomp_test {
+	unsigned arg, n;
+	uint32_t mask;
+	uint32_t value[SECCOMP_SWITCH_MAX], action[SECCOMP_SWITCH_MAX];
+	unsigned next[SECCOMP_SWITCH_MAX];
+	uint32_t otherwise;
+	unsigned next_otherwise;
+};
+struct seccomp_switch {
+	unsigned n_tests;
+	struct seccomp_test test[SECCOMP_SWITCH_TESTS];
+	bool overflow; /* more than fit: not a switch, libseccomp's part decides */
+};
+bool seccomp_arg_switch(const struct seccomp_plan *plan, int nr, struct seccomp_switch *sw);
+
+/* The program of plan (seccomp_ranges.c): a search over the syscall
+ * number that returns the plain actions itself and jumps to part
+ * (libseccomp's program of seccomp_build(args_only), part_len
+ * instructions, appended unchanged) for the calls it defers, another
+ * architecture and, on x86_64, the x32 numbers.  Only loads of arch
+ * and nr and of arguments, jumps and RET K: no scratch memory.  reach:
+ * the farthest a conditional jump may go, SECCOMP_JUMP_REACH (the unit
+ * tests use less, so that the JAs for the far targets are tried; at
+ * least 2).  *insns is malloc'd.  0, or -E2BIG past BPF_MAXINSNS. */
+#define SECCOMP_JUMP_REACH 255u
+int seccomp_ranges_program(const struct seccomp_plan *plan, const struct sock_filter *part,
+			   unsigned part_len, unsigned reach, struct sock_filter **insns,
+			   unsigned short *len);
+/* seccomp_build() compiled by libseccomp into *insns (malloc'd): with
+ * args_only the part after the range dispatch, without it the whole
+ * filter as libseccomp alone compiles it (what the unit tests compare
+ * the program with).  0 or -errno. */
+int seccomp_libseccomp_program(const struct seccomp_plan *plan, bool args_only,
+			       struct sock_filter **insns, unsigned short *len);
+/* The dispatch as comment lines, for --dump-seccomp. */
+void seccomp_ranges_dump(const struct seccomp_plan *plan, FILE *out);
 
 /* Build and compile the filter for p at this Landlock ABI (0: none).
  * Returns 0 or -errno with *msg (malloc'd). */

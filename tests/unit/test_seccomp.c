@@ -10,6 +10,10 @@
  *    (execveat(AT_FDCWD, path, argv, envp, 0)) is allowed in every
  *    combination (nothing can trap before the program runs);
  *  - other architectures' tables are killed;
+ *  - the program (landjail's range dispatch, then libseccomp's part)
+ *    returns what the whole filter compiled by libseccomp alone returns,
+ *    for every number, argument vector and architecture tried, and is
+ *    shorter;
  *  - every metadata-changing call libseccomp or compat.h knows is in the
  *    always-denied set. */
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include <netinet/in.h>
 
 #include "bpf_interp.h"
+#include "fdguard.h"
 #include "profile.h"
 #include "syscall_filter.h"
 #include "tap.h"
@@ -161,6 +166,8 @@ static struct policy *new_base(const char *name)
 	return p;
 }
 
+#define EVERY_OTHER "(every other call, default = errno)"
+
 static void generated_bases(void)
 {
 	static const char *const minimal =
@@ -187,6 +194,14 @@ static void generated_bases(void)
 		if (gen[i].allow)
 			add_rule(p, gen[i].allow, true);
 	}
+	/* Every other call allowed: the most ranges a table can have, each
+	 * number alone between two of the other action. */
+	struct policy *p = new_base(EVERY_OTHER);
+	p->sys.dflt = SYS_ERRNO;
+	add_rule(p, minimal, true);
+	for (int nr = 0; nr < SECCOMP_MAX_NR; nr += 2)
+		if (sysname_name(nr))
+			add_rule(p, sysname_name(nr), true);
 }
 
 /* add_rule takes one name: split a list. */
@@ -386,6 +401,207 @@ static void check_foreign(const struct compiled *c, const char *base)
 	}
 }
 
+/* ---- the program against libseccomp's whole filter ----------------------------- */
+
+/* The filter as landjail compiled it before the range dispatch: every
+ * call a libseccomp rule (seccomp_build without args_only). */
+struct reference {
+	struct sock_filter *insns;
+	unsigned short len;
+	int err;
+};
+
+static void reference_of(const struct compiled *c, struct reference *r)
+{
+	struct seccomp_plan plan = c->plan;
+	plan.sock[1] = plan.notify ? NOTIFY_FD : -1; /* as seccomp_compile() builds */
+	r->insns = NULL;
+	r->err = seccomp_libseccomp_program(&plan, false, &r->insns, &r->len);
+}
+
+static unsigned diff_failures, diff_runs, longer, short_reach, beyond_reach;
+
+/* The conditional jumps of the dispatch (prog[0..n)) that go further
+ * than reach: a JA should have taken them there. */
+static unsigned jumps_beyond(const struct sock_filter *prog, unsigned n, unsigned reach)
+{
+	unsigned far = 0;
+	for (unsigned pc = 0; pc < n; pc++)
+		if (BPF_CLASS(prog[pc].code) == BPF_JMP && BPF_OP(prog[pc].code) != BPF_JA)
+			far += prog[pc].jt > reach || prog[pc].jf > reach;
+	return far;
+}
+
+/* A program to compare with libseccomp's whole filter, and where from. */
+struct trial {
+	const struct sock_filter *insns;
+	unsigned len;
+	const struct compiled *c;
+	const struct reference *r;
+	const char *base, *deny;
+	int mode, abi;
+	unsigned reach;
+};
+
+static void same(const struct trial *t, uint32_t arch, uint32_t nr, const uint64_t *a)
+{
+	struct seccomp_data d = data(arch, (int)nr, a);
+	uint32_t ours = bpf_run(t->insns, t->len, &d);
+	uint32_t theirs = bpf_run(t->r->insns, t->r->len, &d);
+	diff_runs++;
+	if (ours == theirs && ours != BPF_INTERP_BAD)
+		return;
+	if (++diff_failures > 20)
+		return;
+	printf("#   the program (jump reach %u) returns %#x, libseccomp's whole filter %#x: "
+	       "arch %#x nr %#x: ", t->reach, ours, theirs, arch, nr);
+	fail("the program differs from libseccomp's", t->base, t->deny, t->mode, t->abi,
+	     t->c->plan.notify, nr < SECCOMP_MAX_NR ? (int)nr : -1, a);
+}
+
+/* fcntl: descriptor x command x flags, each with high bits too. */
+static void fcntl_vectors(struct vectors *v)
+{
+	static const uint64_t fd[] = { 0, 1, 2, 3, 0x100000002ULL };
+	static const uint64_t cmd[] = { F_SETFL, 0x100000000ULL | F_SETFL, F_GETFL, F_SETFL + 1 };
+	static const uint64_t flags[] = { 0, O_APPEND, O_APPEND | O_NONBLOCK, O_NONBLOCK,
+					  0x100000000ULL, 0x100000000ULL | O_APPEND };
+	for (size_t f = 0; f < ARRAY_SIZE(fd); f++)
+		for (size_t c = 0; c < ARRAY_SIZE(cmd); c++)
+			for (size_t l = 0; l < ARRAY_SIZE(flags); l++)
+				add(v, fd[f], cmd[c], flags[l], 0);
+}
+
+/* More argument vectors than the rules' own values: each switch value
+ * of ioctl (fdguard.h) and its neighbours, with and without high bits. */
+static void more_vectors(struct vectors *v)
+{
+	uint64_t vals[3 * 8 + 6];
+	size_t n = 0;
+	static const uint64_t more[] = { TIOCSTI, TIOCLINUX, 0x4 /* F_SETFL */, 02000 /* O_APPEND */,
+					 0x10000000, 0x80000000 };
+	for (size_t i = 0; i < fdguard_n_ioctls && i < 8; i++) {
+		vals[n++] = fdguard_ioctls[i];
+		vals[n++] = fdguard_ioctls[i] + 1;
+		vals[n++] = (fdguard_ioctls[i] - 1) | 0xdead00000000ULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++)
+		vals[n++] = more[i];
+	for (unsigned pos = 0; pos < 3; pos++)
+		for (size_t i = 0; i < n; i++) {
+			uint64_t a[4] = { 0 };
+			a[pos] = vals[i];
+			if (pos == 1)
+				a[2] = 02000;
+			add(v, a[0], a[1], a[2], a[3]);
+		}
+}
+
+/* Every number of the table and past it with every vector; a sample of
+ * the rest of 2^32, the x32 numbers and other architectures' tables. */
+static void sweep(const struct trial *t)
+{
+	static const uint64_t zero[4] = { 0 };
+	struct vectors v;
+	uint32_t native = native_arch();
+	for (uint32_t nr = 0; nr < SECCOMP_MAX_NR + 64; nr++) {
+		vectors_for(nr < SECCOMP_MAX_NR ? (int)nr : -1, &v);
+		if (v.n > 3 || (nr < SECCOMP_MAX_NR && t->c->plan.verdict[nr] == VERDICT_ARGS))
+			more_vectors(&v);
+		if ((int)nr == sysname_nr("fcntl"))
+			fcntl_vectors(&v);
+		for (unsigned i = 0; i < v.n; i++)
+			same(t, native, nr, v.a[i]);
+		same(t, native, nr | 0x40000000u, zero);
+		same(t, AUDIT_ARCH_I386, nr, zero);
+		same(t, AUDIT_ARCH_ARM, nr, zero);
+		same(t, native == AUDIT_ARCH_X86_64 ? AUDIT_ARCH_AARCH64 : AUDIT_ARCH_X86_64, nr, zero);
+	}
+	static const uint32_t edges[] = { 0x3ffffffe, 0x3fffffff, 0x40000000, 0x40000001,
+					  0x7fffffff, 0x80000000, 0xbfffffff, 0xc0000000,
+					  0xfffffffe, 0xffffffff };
+	for (size_t i = 0; i < ARRAY_SIZE(edges); i++) {
+		same(t, native, edges[i], zero);
+		same(t, native, edges[i], (uint64_t[4]){ 0xffffffff, TIOCSTI, 3, 4 });
+	}
+	uint32_t x = 2463534242u; /* xorshift32: the same sample every run */
+	for (unsigned i = 0; i < 512; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		same(t, native, x, zero);
+		same(t, x, x & 0x3ff, zero); /* any architecture at all */
+	}
+}
+
+/* The program against libseccomp's whole filter; without a deny line
+ * also the same dispatch with short conditional jumps, so that the JAs
+ * to far targets (which real tables seldom need) are compared too. */
+static void check_same(const struct compiled *c, const char *base, const char *deny, int mode,
+		       int abi)
+{
+	struct reference r;
+	reference_of(c, &r);
+	if (r.err) {
+		fail("libseccomp's whole filter does not compile", base, deny, mode, abi,
+		     c->plan.notify, -1, (uint64_t[4]){ 0 });
+		return;
+	}
+	/* libseccomp's part repeats the loads of arch and nr and the x32
+	 * test: a deny list of few rules may come out a little longer. */
+	longer += c->plan.len > r.len + 8;
+	struct trial t = { c->plan.insns, c->plan.len, c, &r, base, deny, mode, abi,
+			   SECCOMP_JUMP_REACH };
+	sweep(&t);
+	static const unsigned reaches[] = { 2, 5, 40 };
+	for (size_t i = 0; i < ARRAY_SIZE(reaches) && !deny; i++) {
+		struct seccomp_plan plan = c->plan;
+		struct sock_filter *part = NULL, *prog = NULL;
+		unsigned short part_len = 0, len = 0;
+		plan.sock[1] = plan.notify ? NOTIFY_FD : -1;
+		if (seccomp_libseccomp_program(&plan, true, &part, &part_len) != 0 ||
+		    seccomp_ranges_program(&plan, part, part_len, reaches[i], &prog, &len) != 0) {
+			fail("the program does not compile with short jumps", base, deny, mode, abi,
+			     c->plan.notify, -1, (uint64_t[4]){ 0 });
+		} else {
+			t.insns = prog, t.len = len, t.reach = reaches[i];
+			sweep(&t);
+			short_reach += len > c->plan.len;
+			beyond_reach += jumps_beyond(prog, len - part_len, reaches[i]);
+		}
+		free(part);
+		free(prog);
+	}
+	free(r.insns);
+}
+
+/* The converter profile's program, as a run gets it (its own network
+ * mode, ABI 7, user notification): at most a third of libseccomp's
+ * whole filter (608 instructions on x86_64), and at most 200: its ~120
+ * ranges cost one comparison each (fewer where a lone number is
+ * compared for equality), the ioctl, prlimit64 and fcntl tests ~15,
+ * libseccomp's part for clone, execve(at), open(at) and the handover's
+ * sendmsg ~50. */
+static void check_length(void)
+{
+	struct policy *p = NULL;
+	for (size_t b = 0; b < n_bases; b++)
+		if (strcmp(base_names[b], "imagemagick-convert.ini") == 0)
+			p = &bases[b];
+	if (!p) {
+		TAP_OK(false, "imagemagick-convert.ini is among the bases (PROFILES)");
+		return;
+	}
+	struct compiled c;
+	compile(&c, p, 7, true);
+	struct reference r = { .err = -1 };
+	if (!c.err)
+		reference_of(&c, &r);
+	TAP_OK(!c.err && !r.err && c.plan.len <= 200 && 3 * c.plan.len <= r.len,
+	       "imagemagick-convert: the program has %u instructions (at most 200), libseccomp's "
+	       "whole filter %u", c.plan.len, r.len);
+	free(r.insns);
+	seccomp_plan_free(&c.plan);
+}
+
 static const char *const deny_lines[] = {
 	"socket", "socketpair", "clone", "fork", "vfork", "clone3", "truncate", "utimensat",
 	"prlimit64", "ioctl", "sendto", "sendmsg", "sendmmsg", "@process", "@network-io",
@@ -414,6 +630,7 @@ static void combinations(bool quick)
 					check_agrees(&without, base_names[b], modes[m], abis[ai]);
 					check_always(&without, base_names[b], NULL, modes[m], abis[ai]);
 					check_prelude(&without, base_names[b], NULL, modes[m], abis[ai]);
+					check_same(&without, base_names[b], NULL, modes[m], abis[ai]);
 					if (ai == 0 && m == 0)
 						check_foreign(&without, base_names[b]);
 					for (size_t d = 0; d < ARRAY_SIZE(deny_lines); d++) {
@@ -428,6 +645,8 @@ static void combinations(bool quick)
 								     modes[m], abis[ai]);
 							check_prelude(&with, base_names[b], deny_lines[d],
 								      modes[m], abis[ai]);
+							check_same(&with, base_names[b], deny_lines[d],
+								   modes[m], abis[ai]);
 						}
 						seccomp_plan_free(&with.plan);
 						p->sys.n_rules--;
@@ -445,6 +664,14 @@ static void combinations(bool quick)
 	       "combinations: no deny line widens the filter, the always-denied set is "
 	       "refused, nothing traps before exec, the filter agrees with the table "
 	       "(%u failures)", combos, failures);
+	TAP_OK(diff_failures == 0 && diff_runs > 0, "in every combination the program returns "
+	       "what libseccomp's whole filter returns (%u runs, %u differ)", diff_runs,
+	       diff_failures);
+	TAP_OK(longer == 0, "the program is never more than 8 instructions longer than "
+	       "libseccomp's whole filter (%u longer)", longer);
+	TAP_OK(short_reach > 0 && beyond_reach == 0, "%u programs built with short jumps needed "
+	       "JAs, and were compared; %u conditional jumps went further than asked", short_reach,
+	       beyond_reach);
 }
 
 /* ---- the always-denied family ---------------------------------------------------- */
@@ -620,6 +847,8 @@ int main(void)
 	for (size_t b = 0; b < n_bases; b++)
 		fix_lists(&bases[b]);
 	combinations(quick);
+	if (dir)
+		check_length();
 	for (size_t b = 0; b < n_bases; b++)
 		policy_free(&bases[b]);
 	return tap_done();
