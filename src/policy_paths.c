@@ -126,6 +126,20 @@ static bool glob_special(const char *pattern)
 	       (n > 1 && pattern[n - 1] == '/');
 }
 
+/* The identity of what a pattern's match leads to, unless that is a
+ * device: a dot-entry linked to one (~/.bash_history -> /dev/null, to keep
+ * no history) holds no file of the home, and the /dev/null that every
+ * converter writes must stay allowed.  Devices are the [filesystem] dev
+ * rules' business. */
+static bool holds_files(const char *path, struct pathid *id)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return false;
+	*id = (struct pathid){ .dev = st.st_dev, .ino = st.st_ino };
+	return true;
+}
+
 static void beneath_add(struct check *c, struct beneath *b, const struct fs_forbid *f)
 {
 	struct pathid id;
@@ -144,7 +158,7 @@ static void beneath_add(struct check *c, struct beneath *b, const struct fs_forb
 	if (glob(f->path, GLOB_NOSORT, NULL, &g) != 0)
 		return; /* nothing matches on this machine */
 	for (size_t i = 0; i < g.gl_pathc; i++)
-		if (pathid_of_path(g.gl_pathv[i], &id))
+		if (holds_files(g.gl_pathv[i], &id))
 			beneath_push(b, &id, g.gl_pathv[i], f);
 	globfree(&g);
 }

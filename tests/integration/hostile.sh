@@ -22,7 +22,7 @@ setups+=("ns")
 
 SIGNALLING=(setown setown-ex fiosetown notify lease pidfd-proc)
 STARVING=(nice nice-user sched sched-attr affinity ioprio)
-plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]}))
+plan $((${#SIGNALLING[@]} + ${#STARVING[@]} - 1 + ${#setups[@]} * (2 * ${#SIGNALLING[@]} + ${#STARVING[@]}) + 5 + 9 + 14 + 14 + 2 + 14 * ${#setups[@]} + 3 + 2 + 2 + 2 + 2 * ${#setups[@]} + 2 + 3 * ${#setups[@]} + 2 + 2 + ${#setups[@]} + 1))
 
 # arg OP: the path argument an attack needs.
 arg() {
@@ -314,6 +314,14 @@ like "...and rw above what the link leads to is refused" \
 is "control: rw on a symbolic link to a file outside the home is accepted" 0 "$?"
 out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known.ini" 2>&1 >/dev/null)
 like "...and refused on a link to a file in ~/.ssh" "rw = $T/known-link is in $T/home/.ssh, where" "$out"
+# A dot-entry linked to a device (~/.bash_history -> /dev/null, a common
+# way to keep no history) holds no file of the home: the /dev/null every
+# converter profile writes stays allowed.
+ln -sfn /dev/null "$T/home/.bash_history"
+printf '[filesystem]\nrw = /dev/null\nforbid-beneath = %s\n' "$T/home/.[!.]*" >"$T/devnull.ini"
+"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/devnull.ini" >/dev/null 2>&1
+is "a dot-entry linked to /dev/null does not put /dev/null under forbid-beneath" 0 "$?"
+rm -f "$T/home/.bash_history"
 # A forbidden directory the caller may not search (another account's
 # home, mode 0700): its walk up is known from its spelling, not from a
 # ".." that only a search of it could resolve.
