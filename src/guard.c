@@ -126,7 +126,7 @@ static void emit(struct guard *g, struct sock_filter insn)
 
 /* The values that, as a pid argument, reach landjail. */
 struct pidset {
-	uint32_t v[6];
+	uint32_t v[7];
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
@@ -198,7 +198,8 @@ static bool wanted(const struct guard_rule *r, unsigned flags)
 	return !r->when || (r->when & flags);
 }
 
-int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, unsigned flags)
+int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t caller, pid_t pgrp,
+		unsigned flags)
 {
 	bool same_group = flags & GUARD_SAME_GROUP;
 	struct pidset ps = { .n = 0 };
@@ -209,6 +210,10 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, uns
 		if (rg > 0 && rg != pgrp)
 			ps.v[ps.n++] = (uint32_t)-rg;
 	}
+	/* The application that started landjail: the program must not end
+	 * or starve the job's own process (its group is the reaper's). */
+	if (caller > 1 && caller != supervisor && caller != reaper)
+		ps.v[ps.n++] = (uint32_t)caller;
 	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
 	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
 	if (same_group) {

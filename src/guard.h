@@ -2,7 +2,8 @@
  * itself.  Below Landlock ABI 6 (signal scoping) and in the namespace
  * backend: no signal, pidfd signal or file-owner signal (F_SETOWN,
  * F_SETSIG, leases, dnotify, FIOSETOWN, SIOCSPGRP) for the supervisor,
- * the reaper, their process group, or every process at once (kill -1).  On every ABI:
+ * the reaper, the process that started landjail, their process group, or
+ * every process at once (kill -1).  On every ABI:
  * no change to the supervisor's scheduling, nice value, I/O priority,
  * CPU affinity or memory placement, which Landlock never governs.  And,
  * under network mode tcp without a bind port, no listen() (an unbound
@@ -38,10 +39,12 @@ enum {
 	GUARD_NO_SUBREAPER = 8, /* refuse PR_SET_CHILD_SUBREAPER: sandbox-processes counts */
 };
 
-/* Build the guard for a supervisor pid, the reaper's (reaper.h; 0: none)
- * and their process group.  0, or -E2BIG when the table outgrew the
+/* Build the guard for a supervisor pid, the reaper's (reaper.h; 0: none),
+ * the caller's (the process that started landjail) and their process
+ * group.  0, or -E2BIG when the table outgrew the
  * filter. */
-int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t pgrp, unsigned flags);
+int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t caller, pid_t pgrp,
+		unsigned flags);
 
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);

@@ -48,7 +48,7 @@ static int handoff_signal(void)
 
 /* In the supervisor: our reaper's pid (0 elsewhere) and our end of the
  * socket between us. */
-static pid_t our_reaper;
+static pid_t our_reaper, our_caller;
 static int our_fd = -1;
 
 /* Wait for the supervisor; pass on what is sent to landjail.  A
@@ -115,7 +115,7 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	sigemptyset(&handoff);
 	sigaddset(&handoff, handoff_signal());
 	sigprocmask(SIG_BLOCK, &handoff, &old);
-	pid_t self = getpid();
+	pid_t self = getpid(), caller = getppid();
 	pid_t child = fork();
 	if (child < 0) {
 		err = -errno;
@@ -135,8 +135,14 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	*r = (struct reaper){ .pid = self, .fd = p[0] };
 	our_reaper = self;
+	our_caller = caller;
 	our_fd = p[0];
 	return 1;
+}
+
+pid_t reaper_caller(void)
+{
+	return our_caller;
 }
 
 void reaper_hand_over(int status)

@@ -45,6 +45,10 @@ int reaper_split(struct reaper *r, const sigset_t *watched, int *status);
  * outside a supervisor that has a reaper. */
 void reaper_hand_over(int status);
 
+/* In the supervisor: the reaper's parent, the process that started
+ * landjail (for the guard, guard.h). */
+pid_t reaper_caller(void);
+
 /* In the supervisor: has the reaper died?  Reads its socket, on which
  * the reaper never writes.  The socket stays open until the hand-over. */
 bool reaper_gone(struct reaper *r);

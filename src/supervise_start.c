@@ -9,6 +9,7 @@
 #include "abi.h"
 #include "diag.h"
 #include "guard.h"
+#include "reaper.h"
 
 /* The program must not be able to end, stop or starve landjail, which
  * would leave it running past the timeout and unreported:
@@ -25,7 +26,8 @@ bool supervise_protect(struct sandbox *sb, pid_t reaper)
 			 (sb->keep_session ? GUARD_SAME_GROUP : 0) |
 			 (net->mode == NET_TCP && !net->n_bind ? GUARD_NO_LISTEN : 0) |
 			 (sb->policy->limits.set[LIMIT_SANDBOX_PROCESSES] ? GUARD_NO_SUBREAPER : 0);
-	int err = guard_build(&sb->guard, sb->supervisor, reaper, getpgrp(), flags);
+	pid_t caller = reaper ? reaper_caller() : getppid();
+	int err = guard_build(&sb->guard, sb->supervisor, reaper, caller, getpgrp(), flags);
 	if (err < 0) {
 		diag_error("cannot build the supervisor guard: %s", strerror(-err));
 		return false;

@@ -3,7 +3,7 @@
 # terminal, signals.
 . "$SRCDIR/tests/lib.sh"
 
-plan 79
+plan 81
 
 mkuserdir "$T/w"
 PTY=$SRCDIR/tests/pty-run.py
@@ -240,6 +240,26 @@ for v in "${variants[@]}"; do
 	wait "$pid" 2>/dev/null
 done
 has_test_hooks || skip "control: without the reaper it survives the SIGKILL" "this build has no test hooks"
+
+# Below Landlock ABI 6 nothing scopes signals: the guard keeps the program
+# from signalling the process that started landjail (the application's
+# job) as it does landjail itself.  Another process of the user stays
+# reachable there (landjail(1), SECURITY).
+if has_test_hooks; then
+	caller_kill() { # ABI: kill(caller, 0) from inside, the caller a shell
+		as_user bash -c 'LANDJAIL_TEST_LANDLOCK_ABI=$1 "$2" --rox /usr --rox "$3" -- "$3/try-syscall" kill $$; :' \
+			_ "$1" "$LANDJAIL" "$T/bin" 2>&1
+	}
+	is "at ABI 5 the program cannot signal the process that started landjail" EPERM "$(caller_kill 5)"
+	"${as_user_cmd[@]}" sleep 30 &
+	other=$!
+	is "  control: another process of the user it still can (no scoping below ABI 6)" ok \
+		"$(LANDJAIL_TEST_LANDLOCK_ABI=5 lj --rox /usr --rox "$T/bin" -- "$TS" kill "$other" 2>&1)"
+	kill "$other" 2>/dev/null
+	wait "$other" 2>/dev/null
+else
+	for _ in 1 2; do skip "signals to the caller below ABI 6" "this build has no test hooks"; done
+fi
 
 # ---- sandbox-processes: the sandbox's own processes, root included -----------
 # A fork bomb of 7 generations (128 processes, each alive for 2 s) under

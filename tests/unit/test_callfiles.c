@@ -79,9 +79,9 @@ int main(void)
 	}
 	/* Every layout fits the 8-bit jumps, with and without the signal rules. */
 	struct guard g;
-	TAP_OK(guard_build(&g, 1234, 1233, 1234, GUARD_SIGNALS | GUARD_SAME_GROUP | GUARD_NO_LISTEN | GUARD_NO_SUBREAPER) == 0 &&
+	TAP_OK(guard_build(&g, 1234, 1233, 1000, 1234, GUARD_SIGNALS | GUARD_SAME_GROUP | GUARD_NO_LISTEN | GUARD_NO_SUBREAPER) == 0 &&
 		       g.len > 0, "the full guard builds (%u instructions)", g.len);
-	TAP_OK(guard_build(&g, 1234, 1233, 1234, 0) == 0 && g.len > 0,
+	TAP_OK(guard_build(&g, 1234, 1233, 1000, 1234, 0) == 0 && g.len > 0,
 	       "the scheduling-only guard builds (%u instructions)", g.len);
 	return tap_done();
 }
