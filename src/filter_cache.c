@@ -397,20 +397,17 @@ int filter_cache_entry_write(int dirfd, const char *name, const void *buf, size_
 	return err;
 }
 
-/* Asked by both caches: one stat a launch. */
+/* Asked by both caches; the stat is taken once (self_exe_stat). */
 void filter_cache_exe_id(uint64_t out[4])
 {
-	static uint64_t id[4];
-	static bool known;
 	struct stat st;
-	if (!known && stat("/proc/self/exe", &st) == 0) {
-		id[0] = st.st_dev;
-		id[1] = st.st_ino;
-		id[2] = (uint64_t)st.st_size;
-		id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
-		known = true;
-	}
-	memcpy(out, id, sizeof(id));
+	memset(out, 0, 4 * sizeof(*out));
+	if (!self_exe_stat(&st))
+		return;
+	out[0] = st.st_dev;
+	out[1] = st.st_ino;
+	out[2] = (uint64_t)st.st_size;
+	out[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
 }
 
 bool filter_cache_load(const void *inputs, size_t n, void **payload, size_t *payload_size)

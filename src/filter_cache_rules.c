@@ -121,19 +121,8 @@ static char *read_mountinfo(void)
 	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	size_t cap = 16384, n = 0;
-	char *buf = xmalloc(cap);
-	for (ssize_t r = 1; r > 0; n += (size_t)r) {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap *= 2);
-		if ((r = read(fd, buf + n, cap - n - 1)) < 0) {
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-	}
+	char *buf = read_whole(fd, 0, NULL);
 	close(fd);
-	buf[n] = '\0';
 	return buf;
 }
 

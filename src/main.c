@@ -396,12 +396,12 @@ static int run_policy(const struct cli *c)
 	} else {
 		configure_reports(c, &p);
 		status = run_call(c, &p);
-		/* In the supervisor: the caller need not wait for our exit. */
-		reaper_hand_over(status);
 	}
+	/* In the supervisor, the run's or a refusal's status: the caller need
+	 * not wait for the rest, nor for our exit. */
+	reaper_hand_over(status);
 	errlist_free(&el);
 	policy_free(&p);
-	reaper_hand_over(status); /* a refusal before the run, too */
 	return status;
 }
 

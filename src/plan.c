@@ -59,17 +59,6 @@ static bool plan_disk(const struct policy *p, const struct plan_request *rq,
 
 /* Refuse where the host's own seccomp filter answers a call landjail
  * needs with an error (a kill, it cannot survive). */
-/* The bounds the supervisor keeps by answering the program's calls:
- * without user notification they cannot hold (after plan_host, which
- * names a host filter that refuses seccomp altogether). */
-static bool plan_notify(const struct policy *p, const struct plan_request *rq,
-			struct errlist *el)
-{
-	bool notify = seccomp_notify_available();
-	return proclimit_plan(p, notify, rq->run, el) &&
-	       disklimit_plan_notify(p, notify, rq->run, el);
-}
-
 static bool plan_host(const struct policy *p, struct errlist *el)
 {
 	char *msg = NULL;
@@ -80,6 +69,17 @@ static bool plan_host(const struct policy *p, struct errlist *el)
 		return false;
 	}
 	return true;
+}
+
+/* The bounds the supervisor keeps by answering the program's calls:
+ * without user notification they cannot hold (after plan_host, which
+ * names a host filter that refuses seccomp altogether). */
+static bool plan_notify(const struct policy *p, const struct plan_request *rq,
+			struct errlist *el)
+{
+	bool notify = seccomp_notify_available();
+	return proclimit_plan(p, notify, rq->run, el) &&
+	       disklimit_plan_notify(p, notify, rq->run, el);
 }
 
 /* ---- the backend --------------------------------------------------------------- */

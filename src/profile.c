@@ -458,32 +458,6 @@ static void parse_text(struct load *ld, const char *text, size_t len, const char
 	free(ps.dir);
 }
 
-/* The whole file in one read where fstat's size is right (not stdio: its
- * fcntl, fstat and second read cost a call each, per file and launch). */
-static char *read_all(int fd, size_t size, size_t *len)
-{
-	size_t cap = size + 1, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = errno;
-			free(buf);
-			errno = err;
-			return NULL;
-		}
-		n += (size_t)r;
-		if (r == 0 || (n < cap && n >= size))
-			break;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	*len = n;
-	return buf;
-}
-
 static void cannot_read(struct load *ld, const char *path, const char *label,
 			const char *from_file, unsigned from_line, int err)
 {
@@ -517,7 +491,9 @@ static void load_file(struct load *ld, const char *path, const char *from_file,
 		return;
 	}
 	size_t len = 0;
-	char *text = read_all(fd, (size_t)st.st_size, &len);
+	/* One read (not stdio: its fcntl, fstat and second read cost a call
+	 * each, per file and launch). */
+	char *text = read_whole(fd, (size_t)st.st_size, &len);
 	int err = errno;
 	close(fd);
 	if (!text) {

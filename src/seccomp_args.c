@@ -442,25 +442,6 @@ static void actions(struct build *b)
 	b->dflt = !plan->allowlist ? SCMP_ACT_ALLOW : dflt == SYS_LOG ? b->logged : b->hard;
 }
 
-/* Does nr need a rule of its own?  Most of the table is what the
- * default action does anyway; of the rest, only numbers this
- * architecture has (libseccomp knows them, or compat.h) get rules. */
-static bool needs_rule(const struct build *b, int nr)
-{
-	uint32_t action = 0;
-	bool plain = true; /* one action for the whole call */
-	switch ((enum verdict)b->plan->verdict[nr]) {
-	case VERDICT_ALLOW: action = SCMP_ACT_ALLOW; break;
-	case VERDICT_LOG: action = b->logged; break;
-	case VERDICT_REFUSE: action = b->hard; break;
-	default: plain = false; break;
-	}
-	bool special = b->plan->notify && nr == b->nr_sendmsg;
-	if (plain && action == b->dflt && !special)
-		return false;
-	return sysname_name(nr) != NULL;
-}
-
 /* The one action nr gets whatever its arguments, as the kernel's return
  * value, exactly what the rules of emit() come to; false when arguments
  * decide (VERDICT_ARGS, the handover's sendmsg).  A number without a
@@ -479,6 +460,15 @@ static bool plain_action(const struct build *b, int nr, uint32_t *action)
 	case VERDICT_EACCES: *action = SCMP_ACT_ERRNO(EACCES); return true;
 	default: *action = b->hard; return !handover;
 	}
+}
+
+/* Does nr need a rule of its own?  Most of the table is what the
+ * default action does anyway; of the rest, only numbers this
+ * architecture has (libseccomp knows them, or compat.h) get rules. */
+static bool needs_rule(const struct build *b, int nr)
+{
+	uint32_t action;
+	return !plain_action(b, nr, &action) || action != b->dflt;
 }
 
 /* ---- the same rules as switches (syscall_filter.h) ----------------------

@@ -450,17 +450,17 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 /* The split (reaper.h), done once: by main as soon as the policy is read,
  * else here (--explain). */
 static struct {
-	bool blocked, split;
+	bool split;
 	sigset_t set;         /* what the supervisor watches: blocked since */
 	sigset_t caller_mask; /* the program starts with it (sandbox.c) */
 	struct reaper r;
 } st;
 
-/* Block before any fork so no signal is lost between fork and wait. */
-static int block_watched(void)
+int supervise_begin(int *status)
 {
-	if (st.blocked)
-		return 0;
+	if (st.split)
+		return 1;
+	/* Block before the fork so no signal is lost between fork and wait. */
 	watched_set(&st.set);
 	if (sigprocmask(SIG_BLOCK, &st.set, &st.caller_mask) < 0) {
 		int err = -errno;
@@ -468,19 +468,8 @@ static int block_watched(void)
 		return err;
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
-	st.blocked = true;
-	return 0;
-}
-
-int supervise_begin(int *status)
-{
-	if (st.split)
-		return 1;
-	int rc = block_watched();
-	if (rc < 0)
-		return rc;
 	fflush(NULL);
-	rc = reaper_split(&st.r, &st.set, status);
+	int rc = reaper_split(&st.r, &st.set, status);
 	if (rc == 0)
 		return 0; /* the reaper, after the supervisor's end */
 	if (rc < 0 && rc != -ENOSYS) {

@@ -17,10 +17,13 @@
 
 bool seccomp_notify_available(void)
 {
+	/* Asked by the plan and by the filter: probed once a process. */
+	static int available = -1;
 	unsigned action = SECCOMP_RET_USER_NOTIF;
-	if (test_hook("LANDJAIL_TEST_NO_USER_NOTIF"))
-		return false;
-	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+	if (available < 0)
+		available = !test_hook("LANDJAIL_TEST_NO_USER_NOTIF") &&
+			    syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+	return available;
 }
 
 /* The plan before its verdict table (seccomp_plan_basics), and the

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void oom(void)
@@ -117,6 +118,44 @@ char *strv_join(const struct strv *sv, const char *sep)
 		p = stpcpy(i ? stpcpy(p, sep) : p, sv->v[i]);
 	*p = '\0';
 	return out;
+}
+
+char *read_whole(int fd, size_t size, size_t *len)
+{
+	/* Room for one byte past size: a file that grew is read on. */
+	size_t cap = (size ? size : 16384) + 2, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (cap - n < 2)
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+			free(buf);
+			errno = err;
+			return NULL;
+		}
+		n += (size_t)r;
+		if (r == 0 || (size && n >= size && n + 1 < cap))
+			break;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+bool self_exe_stat(struct stat *out)
+{
+	static struct stat st;
+	static bool known;
+	if (!known && stat("/proc/self/exe", &st) == 0)
+		known = true;
+	if (known)
+		*out = st;
+	return known;
 }
 
 void close_fd(int *fd)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -38,6 +39,17 @@ int write_text_file(const char *path, const char *text);
 /* The canonical path of an open descriptor, through /proc/self/fd
  * (malloc'd), or NULL. */
 char *fd_realpath(int fd);
+
+/* Everything left to read on fd (malloc'd, NUL-terminated, its length in
+ * *len unless NULL), or NULL with errno.  size is what fstat said of a
+ * regular file, 0 when unknown (/proc): with it a file that has not
+ * grown is read in one call. */
+char *read_whole(int fd, size_t size, size_t *len);
+
+/* The stat of this binary (/proc/self/exe), taken once a process (the
+ * caches' keys and the wrappers' self-check ask for it); false if it
+ * cannot be had. */
+bool self_exe_stat(struct stat *out);
 
 /* Close fd if it is >= 0 and set it to -1. */
 void close_fd(int *fd);

@@ -41,16 +41,16 @@ static bool same_inode(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-bool wrappers_is_self(const char *path)
-{
-	return same_inode(path, "/proc/self/exe");
-}
-
 bool wrappers_is_self_stat(const struct stat *st)
 {
 	struct stat self;
-	return stat("/proc/self/exe", &self) == 0 && self.st_dev == st->st_dev &&
-	       self.st_ino == st->st_ino;
+	return self_exe_stat(&self) && self.st_dev == st->st_dev && self.st_ino == st->st_ino;
+}
+
+bool wrappers_is_self(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && wrappers_is_self_stat(&st);
 }
 
 /* ---- the map --------------------------------------------------------------- */

@@ -294,6 +294,14 @@ out=$(unshare -m sh -c "$(home_with 'true')" sh "$T/elsewhere" sh -c \
 like "control: TMPDIR=/home/alice, no dot-directory in it yet, is accepted" "^first: 0" "$out"
 like "...and refused at the next call, once ~alice/.ssh exists" \
 	"isolate = /home/alice would make /home/alice/.ssh writable, which" "$out"
+# forbid_ini INI RULE-KEY RULE FORBID-KEY FORBID: a profile of those two lines.
+forbid_ini() { printf '[filesystem]\n%s = %s\n%s = %s\n' "$2" "$3" "$4" "$5" >"$1"; }
+# accepted DESC INI / refused DESC INI PATTERN: what --check makes of INI.
+accepted() {
+	"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$2" >/dev/null 2>&1
+	is "$1" 0 "$?"
+}
+refused() { like "$1" "$3" "$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$2" 2>&1 >/dev/null)"; }
 # A forbidden directory or a rule named through a symbolic link: the walk
 # up is the target's (its directory, not the link's).
 mkdir -p "$T/under/dir" "$T/plain/sub"
@@ -301,39 +309,35 @@ ln -sfn "$T/under/dir" "$T/flink"
 touch "$T/home/.ssh/known_hosts" "$T/plain/file"
 ln -sfn "$T/home/.ssh/known_hosts" "$T/known-link"
 ln -sfn "$T/plain/file" "$T/plain-link"
-printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/plain" "$T/flink" >"$T/flink-ok.ini"
-printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/under" "$T/flink" >"$T/flink.ini"
-printf '[filesystem]\nrw = %s\nforbid-beneath = %s\n' "$T/plain-link" "$T/home/.[!.]*" >"$T/known-ok.ini"
-printf '[filesystem]\nrw = %s\nforbid-beneath = %s\n' "$T/known-link" "$T/home/.[!.]*" >"$T/known.ini"
-"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/flink-ok.ini" >/dev/null 2>&1
-is "control: forbid naming a symbolic link, rw elsewhere, is accepted" 0 "$?"
-out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/flink.ini" 2>&1 >/dev/null)
-like "...and rw above what the link leads to is refused" \
-	"rw = $T/under would make $T/under/dir writable, which" "$out"
-"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known-ok.ini" >/dev/null 2>&1
-is "control: rw on a symbolic link to a file outside the home is accepted" 0 "$?"
-out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/known.ini" 2>&1 >/dev/null)
-like "...and refused on a link to a file in ~/.ssh" "rw = $T/known-link is in $T/home/.ssh, where" "$out"
+forbid_ini "$T/flink-ok.ini" rw "$T/plain" forbid "$T/flink"
+forbid_ini "$T/flink.ini" rw "$T/under" forbid "$T/flink"
+forbid_ini "$T/known-ok.ini" rw "$T/plain-link" forbid-beneath "$T/home/.[!.]*"
+forbid_ini "$T/known.ini" rw "$T/known-link" forbid-beneath "$T/home/.[!.]*"
+accepted "control: forbid naming a symbolic link, rw elsewhere, is accepted" "$T/flink-ok.ini"
+refused "...and rw above what the link leads to is refused" "$T/flink.ini" \
+	"rw = $T/under would make $T/under/dir writable, which"
+accepted "control: rw on a symbolic link to a file outside the home is accepted" "$T/known-ok.ini"
+refused "...and refused on a link to a file in ~/.ssh" "$T/known.ini" \
+	"rw = $T/known-link is in $T/home/.ssh, where"
 # A dot-entry linked to a device (~/.bash_history -> /dev/null, a common
 # way to keep no history) holds no file of the home: the /dev/null every
 # converter profile writes stays allowed.
 ln -sfn /dev/null "$T/home/.bash_history"
-printf '[filesystem]\nrw = /dev/null\nforbid-beneath = %s\n' "$T/home/.[!.]*" >"$T/devnull.ini"
-"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/devnull.ini" >/dev/null 2>&1
-is "a dot-entry linked to /dev/null does not put /dev/null under forbid-beneath" 0 "$?"
+forbid_ini "$T/devnull.ini" rw /dev/null forbid-beneath "$T/home/.[!.]*"
+accepted "a dot-entry linked to /dev/null does not put /dev/null under forbid-beneath" \
+	"$T/devnull.ini"
 rm -f "$T/home/.bash_history"
 # A forbidden directory the caller may not search (another account's
 # home, mode 0700): its walk up is known from its spelling, not from a
 # ".." that only a search of it could resolve.
 mkdir -p "$T/locked/inner"
 chmod 700 "$T/locked/inner"
-printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/plain" "$T/locked/inner" >"$T/locked-ok.ini"
-printf '[filesystem]\nrw = %s\nforbid = %s\n' "$T/locked" "$T/locked/inner" >"$T/locked.ini"
-"${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked-ok.ini" >/dev/null 2>&1
-is "control: forbid naming a directory of mode 0700, rw elsewhere, is accepted" 0 "$?"
-out=$("${as_user_cmd[@]}" "$LANDJAIL" --check -p "$T/locked.ini" 2>&1 >/dev/null)
-like "...and rw on the directory above it is refused" \
-	"rw = $T/locked would make $T/locked/inner writable, which" "$out"
+forbid_ini "$T/locked-ok.ini" rw "$T/plain" forbid "$T/locked/inner"
+forbid_ini "$T/locked.ini" rw "$T/locked" forbid "$T/locked/inner"
+accepted "control: forbid naming a directory of mode 0700, rw elsewhere, is accepted" \
+	"$T/locked-ok.ini"
+refused "...and rw on the directory above it is refused" "$T/locked.ini" \
+	"rw = $T/locked would make $T/locked/inner writable, which"
 
 # ---- one upload is not another's: per-call isolation in the work directory ----
 # The application's TMPDIR holds the uploads of several calls at once.
