@@ -205,6 +205,13 @@ static void empty_dir(int dir, int depth)
 	closedir(d);
 }
 
+static void callfiles_drop(struct callfiles *cf)
+{
+	free(cf->scratch);
+	cf->scratch = NULL;
+	strv_free(&cf->created);
+}
+
 void callfiles_cleanup(struct callfiles *cf, bool failed)
 {
 	/* Most calls leave the scratch directory empty: one rmdir then.  The
@@ -224,11 +231,4 @@ void callfiles_cleanup(struct callfiles *cf, bool failed)
 			unlink(cf->created.v[i]);
 	}
 	callfiles_drop(cf);
-}
-
-void callfiles_drop(struct callfiles *cf)
-{
-	free(cf->scratch);
-	cf->scratch = NULL;
-	strv_free(&cf->created);
 }

@@ -41,9 +41,6 @@ int callfiles_prepare(struct policy *p, char *const *argv, struct callfiles *cf,
  * outputs still empty. */
 void callfiles_cleanup(struct callfiles *cf, bool failed);
 
-/* Forget cf without touching the files (another process cleans up). */
-void callfiles_drop(struct callfiles *cf);
-
 /* The path an argument names, if it names one absolutely (see above):
  * a new string, or NULL. */
 char *callfiles_arg_path(const char *arg);

@@ -344,14 +344,6 @@ int disklimit_prepare(const struct policy *p, const char *scratch, const char *p
 	return 0;
 }
 
-void disklimit_drop(void)
-{
-	free(dl.h);
-	free(dl.slot);
-	memset(&dl, 0, sizeof(dl));
-	dl.tick_fd = dl.scratch_fd = -1;
-}
-
 void disklimit_end(void)
 {
 	for (size_t i = 0; i < dl.n; i++)

@@ -66,8 +66,5 @@ void disklimit_before_remove(void);
 bool disklimit_final(void);
 void disklimit_end(void);
 
-/* Forget the state without closing anything (the reaper, whose copies of
- * the descriptors are gone already). */
-void disklimit_drop(void);
 
 #endif

@@ -176,11 +176,6 @@ static void drop_wrapper_dir(struct strv *env, const char *dir)
 	}
 }
 
-/* This process is the reaper (reaper.h), back from a run whose supervisor,
- * its child, has done the after-work of run_isolated() and run_call() (the disk bound's last look,
- * the scratch directory, the named files): it only passes the status on. */
-static bool in_reaper;
-
 /* Everything the child needs is prepared here, in the parent: the
  * backend, the Landlock ruleset or the mount plan, the network plan, the
  * compiled seccomp filter, the environment.  Then supervise() forks. */
@@ -230,7 +225,6 @@ static int run(const struct cli *c, struct policy *p)
 		drop_wrapper_dir(&env, c->path_after);
 	sb.envp = env.v;
 	status = supervise(&sb);
-	in_reaper = sb.in_reaper;
 out:
 	if (sb.seccomp) {
 		seccomp_plan_free(sb.seccomp);
@@ -275,13 +269,6 @@ static int run_isolated(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
-	if (in_reaper) {
-		/* The supervisor has measured and cleaned up; its descriptors
-		 * are closed here already (reaper.c). */
-		disklimit_drop();
-		callfiles_drop(&cf);
-		return status;
-	}
 	/* Over the disk bound when it ended: as if killed at the end. */
 	if (disklimit_final() && status < 128)
 		status = 128 + SIGKILL;
@@ -301,7 +288,7 @@ static int run_call(const struct cli *c, struct policy *p)
 	namedfiles_record(&nf, c->command);
 	int status = run_isolated(c, p);
 	char *msg = NULL;
-	if (!in_reaper && namedfiles_check(&nf, &msg) < 0) {
+	if (namedfiles_check(&nf, &msg) < 0) {
 		diag_error("%s", msg);
 		free(msg);
 		status = EXIT_LANDJAIL;
@@ -369,11 +356,10 @@ static int run_policy(const struct cli *c)
 	 * and before the descriptors.  --explain first observes a run of its
 	 * own, with the signals not yet blocked. */
 	if (!el.n && !c->check && !c->dump_seccomp && !c->explain) {
-		int rc = supervise_begin(&status);
-		if (rc <= 0) {
+		if (supervise_begin() < 0) {
 			errlist_free(&el);
 			policy_free(&p);
-			return rc < 0 ? EXIT_LANDJAIL : status;
+			return EXIT_LANDJAIL;
 		}
 	}
 	policy_open_paths(&p, &el);

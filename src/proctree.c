@@ -1,6 +1,7 @@
 #include "proctree.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,31 +22,84 @@ struct pids {
 	size_t n, cap;
 };
 
+/* Set by proctree_no_alloc(): the one queue of every walk from then on. */
+static struct pids fixed;
+
+static void append(struct pids *p, pid_t pid)
+{
+	if (p->v == fixed.v && fixed.v) {
+		if (p->n < fixed.cap)
+			p->v[p->n++] = pid;
+		return; /* full: the next round of proctree_kill_all finds it */
+	}
+	p->v = grow_array(p->v, sizeof(*p->v), p->n, &p->cap);
+	p->v[p->n++] = pid;
+}
+
+/* The pids listed in one /proc/PID/task/TID/children file. */
+static void add_listed(int fd, struct pids *out)
+{
+	char buf[1024];
+	long cur = -1;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				cur = (cur < 0 ? 0 : cur * 10) + (buf[i] - '0');
+			} else if (cur >= 0) {
+				append(out, (pid_t)cur);
+				cur = -1;
+			}
+		}
+	}
+	if (cur >= 0)
+		append(out, (pid_t)cur);
+}
+
 /* Append the children of every thread of pid to out.  A process that is
- * gone meanwhile simply has none. */
+ * gone meanwhile simply has none.  Plain system calls into buffers on
+ * the stack: the reaper walks with no allocation (proctree_no_alloc). */
 static void add_children(pid_t pid, struct pids *out)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
+	int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
 		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/children", (int)pid, e->d_name);
-		FILE *f = fopen(path, "re");
-		if (!f)
-			continue;
-		int child;
-		while (fscanf(f, "%d", &child) == 1) {
-			out->v = grow_array(out->v, sizeof(*out->v), out->n, &out->cap);
-			out->v[out->n++] = child;
+	char buf[2048];
+	ssize_t n;
+	while ((n = getdents64(dir, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+			off += e->d_reclen;
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "%.20s/children", e->d_name);
+			int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			add_listed(fd, out);
+			close(fd);
 		}
-		fclose(f);
 	}
-	closedir(d);
+	close(dir);
+}
+
+void proctree_no_alloc(pid_t *storage, size_t cap)
+{
+	fixed = (struct pids){ .v = storage, .n = 0, .cap = cap };
+}
+
+/* A queue for one walk: the fixed one, else one that grows. */
+static struct pids queue(void)
+{
+	return fixed.v ? (struct pids){ .v = fixed.v, .cap = fixed.cap } : (struct pids){ 0 };
+}
+
+static void queue_free(struct pids *q)
+{
+	if (q->v != fixed.v)
+		free(q->v);
 }
 
 /* Breadth first: each process found is signalled at once, then its own
@@ -55,7 +109,7 @@ static void add_children(pid_t pid, struct pids *out)
  * reused by then unless the whole pid space wrapped in between. */
 size_t proctree_signal(int sig)
 {
-	struct pids q = { 0 };
+	struct pids q = queue();
 	add_children(getpid(), &q);
 	size_t sent = 0;
 	for (size_t i = 0; i < q.n; i++) {
@@ -63,7 +117,7 @@ size_t proctree_signal(int sig)
 			sent++;
 		add_children(q.v[i], &q);
 	}
-	free(q.v);
+	queue_free(&q);
 	return sent;
 }
 
@@ -82,8 +136,7 @@ static void merge(struct pids *into, const struct pids *from, size_t start)
 	for (size_t i = start; i < from->n; i++) {
 		if (has(into, from->v[i]))
 			continue;
-		into->v = grow_array(into->v, sizeof(*into->v), into->n, &into->cap);
-		into->v[into->n++] = from->v[i];
+		append(into, from->v[i]);
 	}
 }
 

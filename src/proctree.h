@@ -6,6 +6,7 @@
 #define LANDJAIL_PROCTREE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Make the calling process a child subreaper.  Returns 0 or -errno. */
 int proctree_subreaper(void);
@@ -23,5 +24,11 @@ size_t proctree_count(void);
  * which must reap every child that has ended, or with waitpid when reap
  * is NULL.  Returns how many were killed; one waitid when there is none. */
 size_t proctree_kill_all(void (*reap)(void *arg), void *arg);
+
+/* From now on every walk uses storage, for cap pids, and allocates
+ * nothing: for the reaper, once a supervisor that shared its memory has
+ * died, perhaps inside malloc.  A tree larger than that is signalled in
+ * rounds (proctree_kill_all); proctree_count is not for this mode. */
+void proctree_no_alloc(pid_t *storage, size_t cap);
 
 #endif

@@ -1,10 +1,13 @@
 /* No survivors when landjail itself is SIGKILLed.
  *
  * The process the caller started (and kills: an application's own
- * timeout, kill -9, the OOM killer) forks before the sandbox exists and
+ * timeout, kill -9, the OOM killer) splits before the sandbox exists and
  * stays behind as the reaper: a child subreaper that does nothing but
  * wait.  The child goes on as the supervisor (supervise.c), itself a
- * subreaper, parent of the program.  Each one ends the tree when the
+ * subreaper, parent of the program.  On x86_64 the two share their
+ * memory (clone(CLONE_VM), no page tables copied, none torn down at the
+ * reaper's exit), and the reaper makes only raw system calls
+ * (rawcall.h) while the supervisor lives; elsewhere the reaper forks.  Each one ends the tree when the
  * other dies:
  * - the reaper killed: the supervisor sees the socket between them hang up
  *   and kills every process below it, as the timeout would;
@@ -34,10 +37,10 @@ struct reaper {
 
 /* Split into reaper and supervisor, with the signals in *watched blocked
  * (the reaper forwards those sent to it).  Returns 1 in the supervisor,
- * with *r filled in; 0 in the reaper once the supervisor has ended, with
- * *status the one to exit with; -errno when there is no reaper (the
- * caller goes on as the supervisor alone and says so). */
-int reaper_split(struct reaper *r, const sigset_t *watched, int *status);
+ * with *r filled in; never returns in the reaper, which exits with the
+ * supervisor's status once it has ended; -errno when there is no reaper
+ * (the caller goes on as the supervisor alone and says so). */
+int reaper_split(struct reaper *r, const sigset_t *watched);
 
 /* In the supervisor, once the run's after-work is done (the scratch
  * directory, the named files) and status is final: the reaper exits with

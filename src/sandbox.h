@@ -14,9 +14,6 @@
 #include "relay.h"
 
 struct sandbox {
-	/* Set by supervise() in the reaper (reaper.h) when it returns there:
-	 * the supervisor, its child, has done the run's after-work. */
-	bool in_reaper;
 	const struct policy *policy;
 	const char *path;  /* the resolved program */
 	char *const *argv;

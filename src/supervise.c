@@ -456,7 +456,7 @@ static struct {
 	struct reaper r;
 } st;
 
-int supervise_begin(int *status)
+int supervise_begin(void)
 {
 	if (st.split)
 		return 1;
@@ -469,9 +469,7 @@ int supervise_begin(int *status)
 	}
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would auto-reap */
 	fflush(NULL);
-	int rc = reaper_split(&st.r, &st.set, status);
-	if (rc == 0)
-		return 0; /* the reaper, after the supervisor's end */
+	int rc = reaper_split(&st.r, &st.set);
 	if (rc < 0 && rc != -ENOSYS) {
 		diag_error("cannot start the reaper that outlives a SIGKILL of landjail: %s",
 			   strerror(-rc));
@@ -483,15 +481,10 @@ int supervise_begin(int *status)
 
 int supervise(struct sandbox *sb)
 {
-	int status;
 	/* Every run has a reaper, even one whose program may start no process:
 	 * its parent-death signal alone would not do, as a thread's execve or
 	 * a change of its ids clears that signal. */
-	int rc = supervise_begin(&status);
-	if (rc == 0) {
-		sb->in_reaper = true;
-		return status;
-	}
+	int rc = supervise_begin();
 	if (rc < 0)
 		return EXIT_LANDJAIL;
 	sb->sigmask = st.caller_mask;

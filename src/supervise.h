@@ -7,10 +7,10 @@
 
 /* Split off the reaper (reaper.h) with the supervisor's signals blocked,
  * as early in a run as the policy is read: returns 1 in the supervisor
- * (or when there is no reaper), 0 in the reaper once the supervisor has
- * ended, with *status the one to exit with, -errno after saying why.
- * supervise() does it itself when it was not done. */
-int supervise_begin(int *status);
+ * (or when there is no reaper), -errno after saying why; the reaper
+ * itself never returns.  supervise() does it itself when it was not
+ * done. */
+int supervise_begin(void);
 
 /* Run sb and wait for it.  Returns the exit status landjail should use:
  * the program's own, or 128+N when it died of signal N; 125 (with a
