@@ -47,7 +47,7 @@ done
 forge='import ctypes, os, signal, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
 pid, fake = int(sys.argv[1]), int(sys.argv[2])
-sig = signal.SIGRTMIN + 3
+sig = 37  # the hand-over signal (reaper.c)
 si = ctypes.create_string_buffer(128)
 struct.pack_into("iii", si, 0, sig, 0, -1)             # si_signo, si_errno, SI_QUEUE
 struct.pack_into("iIi", si, 16, fake, os.getuid(), 42) # si_pid, si_uid, si_value
@@ -57,7 +57,7 @@ for how in kill forged; do
 	pid=$!
 	sleep 0.2
 	if [ $how = kill ]; then
-		/bin/kill -q 42 -s RTMIN+3 "$pid"
+		/bin/kill -q 42 -s 37 "$pid"
 	else
 		sup=$(pgrep -P "$pid" | head -1)
 		is "  a siginfo naming the supervisor ($sup) can be sent" sent \
