@@ -1,5 +1,6 @@
 #include "fds.h"
 
+#include "libc_compat.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>

@@ -56,7 +56,11 @@ static void sha_block(uint32_t h[8], const uint8_t *p)
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#ifdef __GLIBC__
 #include <sys/platform/x86.h>
+#else
+#include <cpuid.h>
+#endif
 
 /* The SHA extensions (sha256rnds2, sha256msg1/2): some 10x the portable
  * rounds, on every entry load.  Four rounds per step; W[i % 4] holds the
@@ -97,11 +101,31 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void sha_blocks_ni(uint32_t h
 	_mm_storeu_si128((__m128i *)&h[4], s1);
 }
 
+#ifdef __GLIBC__
 /* glibc has read CPUID already: no instruction that traps here. */
 static bool sha_ni(void)
 {
 	return CPU_FEATURE_ACTIVE(SHA) && CPU_FEATURE_ACTIVE(SSE4_1) && CPU_FEATURE_ACTIVE(SSSE3);
 }
+#else
+/* Under musl nobody has: three CPUID leaves, read the first time a hash is
+ * taken (each one traps to a hypervisor, some 7 us on the VM of the
+ * README's figures, where glibc's start-up makes about 80). */
+static bool sha_ni(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		unsigned max, a, b, c, d, ecx1 = 0, ebx7 = 0;
+		__cpuid(0, max, b, c, d);
+		if (max >= 7) {
+			__cpuid(1, a, b, ecx1, d);
+			__cpuid_count(7, 0, a, ebx7, c, d);
+		}
+		known = (ebx7 & bit_SHA) && (ecx1 & bit_SSE4_1) && (ecx1 & bit_SSSE3);
+	}
+	return known;
+}
+#endif
 #endif
 
 static void sha_blocks(uint32_t h[8], const uint8_t *p, size_t blocks, bool portable)

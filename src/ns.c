@@ -1,5 +1,6 @@
 #include "ns.h"
 
+#include "libc_compat.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,6 @@
 #include "pathid.h"
 
+#include "libc_compat.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>

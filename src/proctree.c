@@ -68,7 +68,7 @@ static void add_children(pid_t pid, struct pids *out)
 		return;
 	char buf[2048];
 	ssize_t n;
-	while ((n = getdents64(dir, buf, sizeof(buf))) > 0) {
+	while ((n = getdents64(dir, (void *)buf, sizeof(buf))) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			struct dirent64 *e = (struct dirent64 *)(buf + off);
 			off += e->d_reclen;
