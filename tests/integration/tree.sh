@@ -202,7 +202,11 @@ kill -KILL "$gc" 2>/dev/null
 # the reaper shares the supervisor's memory (it then walks the tree with
 # no allocation: proctree_no_alloc) or forked.
 reaper_variants=(shared)
-[ "$hooks" = yes ] && reaper_variants+=(LANDJAIL_TEST_REAPER_FORK=1)
+if [ "$hooks" = yes ]; then
+	reaper_variants+=(LANDJAIL_TEST_REAPER_FORK=1)
+else
+	for _ in 1 2 3; do skip "the reaper forked: this build has no test hooks for it"; done
+fi
 for v in "${reaper_variants[@]}"; do
 	if [ "$v" = shared ]; then start_tree abi=; else start_tree abi= "$v"; fi
 	kill -KILL "$sup"
