@@ -7,6 +7,12 @@
  * waits while the other one works makes its calls here: nothing but
  * registers, the result or -errno returned.
  *
+ * The supervisor, for its part, runs on the reaper's thread descriptor:
+ * under musl that descriptor's cached thread id is the reaper's, so
+ * raise(3) and abort(3) would signal the reaper.  Nothing landjail runs
+ * after the split calls either (trace.c's raise is in a child forked
+ * before it, and fork(2) gives a child its own id).
+ *
  * RAWCALL_SPLIT is 1 on x86_64 (not x32) only, where the split below is
  * tested; one for aarch64 could not be: qemu's user-mode emulation, where
  * this project's aarch64 tests run, refuses a clone(CLONE_VM) that starts
