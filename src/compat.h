@@ -14,237 +14,55 @@
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef __NR_landlock_add_rule
 #define __NR_landlock_add_rule 445
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef __NR_landlock_restrict_self
 #define __NR_landlock_restrict_self 446
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 
 /* ABI 2 */
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 /* ABI 3 */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
 #define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 /* ABI 4: TCP ports */
 #define LJ_LANDLOCK_RULE_PATH_BENEATH 1
 #define LJ_LANDLOCK_RULE_NET_PORT 2
 #ifndef LANDLOCK_ACCESS_NET_BIND_TCP
 #define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 /* ABI 5 */
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 /* ABI 6: scoping */
 #ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef LANDLOCK_SCOPE_SIGNAL
 #define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 /* ABI 7: audit logging flags for landlock_restrict_self() */
 #ifndef LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF
 #define LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF (1U << 0)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON
 #define LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 #ifndef LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF
 #define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
-/* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
- * headers we build against.  From 424 on the numbers are the same on
- * every architecture landjail supports (x86_64, aarch64, riscv64; i386
- * too): syscall_names.c resolves these names through this table when
- * libseccomp does not know them. */
-#define LJ_NR_setxattrat 463     /* 6.13 */
-#define LJ_NR_getxattrat 464     /* 6.13 */
-#define LJ_NR_listxattrat 465    /* 6.13 */
-#define LJ_NR_removexattrat 466  /* 6.13 */
-#define LJ_NR_open_tree_attr 467 /* 6.15 */
-#define LJ_NR_file_getattr 468   /* 6.17 */
-#define LJ_NR_file_setattr 469   /* 6.17 */
-
 #endif
 
 /* The ruleset attribute grew with ABI 4 (handled_access_net) and ABI 6
@@ -283,6 +101,11 @@ static inline int lj_landlock_restrict_self(int ruleset_fd, __u32 flags)
 	return (int)syscall(__NR_landlock_restrict_self, ruleset_fd, flags);
 }
 
+/* memfd_create(2) flags from Linux 6.3 (linux/memfd.h). */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
 /* System calls newer than the libseccomp (2.5.4 in Debian 12) and kernel
  * headers we build against.  From 424 on the numbers are the same on
  * every architecture landjail supports (x86_64, aarch64, riscv64; i386
@@ -295,10 +118,5 @@ static inline int lj_landlock_restrict_self(int ruleset_fd, __u32 flags)
 #define LJ_NR_open_tree_attr 467 /* 6.15 */
 #define LJ_NR_file_getattr 468   /* 6.17 */
 #define LJ_NR_file_setattr 469   /* 6.17 */
-
-/* memfd_create(2) flags from Linux 6.3 (linux/memfd.h). */
-#ifndef MFD_NOEXEC_SEAL
-#define MFD_NOEXEC_SEAL 0x0008U
-#endif
 
 #endif

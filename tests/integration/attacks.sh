@@ -183,11 +183,26 @@ like "weakened profile: and so was the UDP socket" \
 
 # 4. The converter never sees the application's secrets: its environment,
 #    read from /proc while it runs, lacks SECRET_KEY_BASE.
+#    The process is found by what it executes: until the exec, the
+#    sandboxed child is landjail (the wrapper's command line, its
+#    environment), and a slow start (ASan) must not make it the one read.
+convert_running() {
+	local p exe
+	for p in $(pgrep -f "size 2000x2000 xc:white"); do
+		exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+		case ${exe##*/} in convert-im* | magick*) echo "$p"; return 0 ;; esac
+	done
+	return 1
+}
 wrapped convert -size 2000x2000 xc:white -blur 0x8 "$W/slow.png" &
-sleep 0.5
-pid=$(pgrep -n -f "convert-im6.q16 -size 2000x2000" || pgrep -n -f "convert -size 2000x2000")
+pid=""
+for _ in $(seq 200); do
+	pid=$(convert_running) && break
+	sleep 0.05
+done
 env_seen=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null)
 wait
 ok "a running wrapped convert was found" test -n "$pid"
+ok "...and its environment was read" grep -q '^PATH=' <<<"$env_seen"
 fails "its environment has no SECRET_KEY_BASE" grep -q SECRET_KEY_BASE <<<"$env_seen"
 done_testing
