@@ -8,7 +8,7 @@
 need_pkg imagemagick /usr/bin/convert
 need_pkg python3 /usr/bin/python3
 
-plan 27
+plan 28
 
 WR=$T/wrappers
 make_wrappers "$WR"
