@@ -84,7 +84,7 @@ static int grant_arg(struct policy *p, const struct pathid *iso, const char *pat
 	const char *base = path + (slash - dir) + 1;
 	slash[slash == dir] = '\0';
 	int rc = 0;
-	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
 	    !pathid_walk_up(dfd, is_id, (void *)iso))
 		goto out; /* not one of the work directory's files */
@@ -220,7 +220,7 @@ void callfiles_cleanup(struct callfiles *cf, bool failed)
 		/* Emptied by its owner, landjail's caller, even where the
 		 * program took the read or search right away from it. */
 		chmod(cf->scratch, 0700);
-		int fd = open(cf->scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(AT_FDCWD, cf->scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
 			empty_dir(fd, 0);
 		rmdir(cf->scratch);

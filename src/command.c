@@ -250,7 +250,7 @@ struct head {
 
 static bool head_open(const char *path, struct head *h)
 {
-	h->fd = open(path, O_RDONLY | O_CLOEXEC);
+	h->fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	h->n = h->fd >= 0 ? read(h->fd, h->buf, sizeof(h->buf)) : -1;
 	if (h->n >= 0)
 		return true;

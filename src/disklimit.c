@@ -324,7 +324,7 @@ int disklimit_prepare(const struct policy *p, const char *scratch, const char *p
 	dl.bound = p->limits.value[LIMIT_DISK];
 	dl.at = p->limits.at[LIMIT_DISK];
 	dl.program = program;
-	dl.scratch_fd = open(scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dl.scratch_fd = openat(AT_FDCWD, scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dl.scratch_fd < 0)
 		return fail(msg, scratch);
 	int rc = watch_outputs(p, scratch, msg);

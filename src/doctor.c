@@ -57,7 +57,7 @@ static int run_quietly(const char *path, const char *arg)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		int null = openat(AT_FDCWD, "/dev/null", O_WRONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
 		execl(path, path, arg, (char *)NULL);

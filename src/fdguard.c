@@ -109,7 +109,7 @@ static bool covered(const struct policy *p, int fd, const struct pathid *id)
 	path[n] = '\0';
 	char *slash = strrchr(path, '/');
 	*slash = '\0';
-	int dir = open(slash == path ? "/" : path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dir = openat(AT_FDCWD, slash == path ? "/" : path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return false;
 	struct stat st;
@@ -176,11 +176,11 @@ static int view_fd(const struct seccomp_notif *req, int listener, int fd, int *f
 {
 	char path[64], buf[512];
 	snprintf(path, sizeof(path), "/proc/%u/fd/%d", req->pid, fd);
-	int view = open(path, O_PATH | O_CLOEXEC);
+	int view = openat(AT_FDCWD, path, O_PATH | O_CLOEXEC);
 	if (view < 0)
 		return errno == ENOENT ? -EBADF : -errno;
 	snprintf(path, sizeof(path), "/proc/%u/fdinfo/%d", req->pid, fd);
-	int info = open(path, O_RDONLY | O_CLOEXEC);
+	int info = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = info >= 0 ? read(info, buf, sizeof(buf) - 1) : -1;
 	if (info >= 0)
 		close(info);
@@ -241,7 +241,7 @@ static bool single_threaded(pid_t pid)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 	if (fd >= 0)
 		close(fd);

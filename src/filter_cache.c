@@ -267,11 +267,11 @@ int filter_cache_dir_open(const char *what, const char *dir, bool create, struct
 			  char *why, size_t n)
 {
 	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = open(dir, flags);
+	int fd = openat(AT_FDCWD, dir, flags);
 	if (fd < 0 && errno == ENOENT && create) {
 		if (!make_dirs(what, dir, why, n))
 			return -1;
-		fd = open(dir, flags);
+		fd = openat(AT_FDCWD, dir, flags);
 	}
 	if (fd < 0) {
 		int err = errno;

@@ -118,7 +118,7 @@ static bool mnt_parse(char *line, struct mnt *m)
  * reads instead of a stdio buffer's many. */
 static char *read_mountinfo(void)
 {
-	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, "/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	char *buf = read_whole(fd, 0, NULL);

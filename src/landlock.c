@@ -209,7 +209,7 @@ int landlock_enter(const struct policy *p, int abi, int ruleset_fd, char **msg)
 		const struct fs_rule *r = &p->fs[i];
 		if (!policy_path_per_process(r->path) || r->missing)
 			continue;
-		int fd = open(r->path, O_PATH | O_CLOEXEC);
+		int fd = openat(AT_FDCWD, r->path, O_PATH | O_CLOEXEC);
 		if (fd < 0 && r->optional)
 			continue;
 		int err = fd < 0 ? -errno : add_path_rule(ruleset_fd, fd, r->access, abi);

@@ -30,7 +30,7 @@ static void track(struct namedfiles *nf, const char *path)
 	}
 	slash[slash == dir] = '\0';
 	struct stat dst, st;
-	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (dfd < 0 || fstat(dfd, &dst) < 0)
 		goto skip;

@@ -50,7 +50,7 @@ bool backend_from_name(const char *name, enum backend *out)
 static char sysctl_first(const char *path)
 {
 	char c = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (read(fd, &c, 1) != 1)
 			c = 0;
@@ -347,7 +347,7 @@ static int make_mountpoint(char *target, bool is_dir)
 		return -1;
 	if (is_dir)
 		return mkdir(target, 0755) < 0 && errno != EEXIST ? -1 : 0;
-	int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	int fd = openat(AT_FDCWD, target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	close(fd);
@@ -423,7 +423,7 @@ int ns_enter(struct ns_plan *plan)
 	for (size_t i = 0; i < plan->n; i++) {
 		struct ns_mount *m = &plan->m[i];
 		const struct fs_rule *r = m->rule;
-		m->fd = open(r->path, O_PATH | O_CLOEXEC);
+		m->fd = openat(AT_FDCWD, r->path, O_PATH | O_CLOEXEC);
 		if (m->fd < 0 && errno == ENOENT && r->optional)
 			continue;
 		if (m->fd < 0)

@@ -352,7 +352,7 @@ int pathid_walks_dir(struct pathid_walks *w, const char *path)
 	int n = clean_walk(w, path, false);
 	if (n != FALLBACK)
 		return w->node[n].kind == PATHID_DIR ? n : -1;
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	n = pathid_walks_fd(w, fd);

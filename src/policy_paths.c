@@ -25,7 +25,7 @@ void policy_open_paths(struct policy *p, struct errlist *el)
 			if (access(r->path, F_OK) == 0)
 				continue;
 		} else {
-			r->fd = open(r->path, O_PATH | O_CLOEXEC);
+			r->fd = openat(AT_FDCWD, r->path, O_PATH | O_CLOEXEC);
 			if (r->fd >= 0)
 				continue;
 		}
@@ -84,7 +84,7 @@ static void check_forbid_above(struct check *c, const struct fs_forbid *f)
 			    p->isolate, f->path, f->at.file, f->at.line);
 	if (i >= 0) {
 		const struct fs_rule *r = &p->fs[i];
-		int dir = open(f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int dir = openat(AT_FDCWD, f->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		char *canon = dir >= 0 ? fd_realpath(dir) : NULL;
 		if (dir >= 0)
 			close(dir);
@@ -204,7 +204,8 @@ static int rule_dir(struct check *c, size_t i, struct beneath *b, bool *hit)
 			return c->walks.node[n].parent;
 		}
 	}
-	int fd = r->fd >= 0 ? fcntl(r->fd, F_DUPFD_CLOEXEC, 0) : open(r->path, O_PATH | O_CLOEXEC);
+	int fd = r->fd >= 0 ? fcntl(r->fd, F_DUPFD_CLOEXEC, 0)
+			    : openat(AT_FDCWD, r->path, O_PATH | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
 		return -1;

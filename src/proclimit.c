@@ -78,7 +78,7 @@ static bool finished(const struct pending *e)
 {
 	char path[64], buf[32];
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)e->tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ESRCH;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);

@@ -474,7 +474,7 @@ static void load_file(struct load *ld, const char *path, const char *from_file,
 	const char *label = load_label(ld, path);
 	/* O_NONBLOCK: a FIFO named as a profile must not hang us before the
 	 * regular-file check below. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		cannot_read(ld, path, label, from_file, from_line, errno);
 		return;

@@ -311,7 +311,7 @@ static void child_setup(const struct trace_spec *spec)
 	/* As in the sandbox: a session of its own, only 0-2 inherited. */
 	setsid();
 	if (spec->quiet) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int null = openat(AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);

@@ -167,7 +167,7 @@ void close_fd(int *fd)
 
 int write_text_file(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ssize_t n = write(fd, text, strlen(text));
@@ -202,7 +202,7 @@ void proc_comm(pid_t pid, char *out, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd >= 0 ? read(fd, out, size - 1) : -1;
 	if (fd >= 0)
 		close(fd);
