@@ -13,8 +13,9 @@
  * 16-byte header: its class, a check word, and whether it is free.  A
  * free list's links are stored masked by their own address and a random
  * key (glibc's "safe linking"), so that a program's write through a
- * dangling pointer cannot aim the next allocation.  A corrupt header or
- * a double free ends the process (abort), as musl's own checks do.
+ * dangling pointer cannot aim the next allocation.  A corrupt header, a
+ * double free or a realloc of a freed block ends the process (abort), as
+ * musl's own checks do.
  *
  * Not thread-safe: landjail has no threads.  The processes that share
  * this memory take turns: the vfork child runs while the supervisor is
@@ -45,6 +46,7 @@ struct heap_hdr {
 
 static struct {
 	uintptr_t key;
+	uintptr_t last; /* what a list's last link decodes to: random too */
 	uintptr_t free_list[HEAP_CLASSES];
 	char *bump, *end;
 } heap;
@@ -56,12 +58,18 @@ static void heap_init(void)
 	/* AT_RANDOM: 16 bytes the kernel gave this process. */
 	const uintptr_t *r = (const uintptr_t *)getauxval(AT_RANDOM);
 	heap.key = (r ? r[0] : (uintptr_t)&heap) | 1;
+	/* Odd, so never a block's address: a last link read through a
+	 * dangling pointer gives away last ^ key, not the key. */
+	heap.last = (r ? r[1] : (uintptr_t)&heap.last) | 1;
 }
 
+/* Covers every field: an overwritten class, size or free flag is caught
+ * as surely as the check word itself. */
 static uint32_t heap_check(const struct heap_hdr *h)
 {
 	uintptr_t v = ((uintptr_t)h ^ heap.key) * 0x9e3779b97f4a7c15u;
-	return (uint32_t)(v >> 32) ^ h->class;
+	v ^= ((uintptr_t)h->size + ((uintptr_t)h->class << 1 | h->free)) * 0xc2b2ae3d27d4eb4fu;
+	return (uint32_t)(v >> 32) ^ (uint32_t)v;
 }
 
 static _Noreturn void heap_corrupt(void)
@@ -71,10 +79,12 @@ static _Noreturn void heap_corrupt(void)
 	abort();
 }
 
+/* The header of a block in use: a free one here is a double free or a
+ * use after free (realloc, malloc_usable_size). */
 static struct heap_hdr *heap_header(void *p)
 {
 	struct heap_hdr *h = (struct heap_hdr *)p - 1;
-	if (h->check != heap_check(h))
+	if (h->check != heap_check(h) || h->free)
 		heap_corrupt();
 	return h;
 }
@@ -131,12 +141,12 @@ static void *heap_small(int c)
 		if (at & 15)
 			heap_corrupt();
 		h = (struct heap_hdr *)at;
-		if (h->check != heap_check(h) || !h->free)
+		if (h->check != heap_check(h) || !h->free || h->class != c)
 			heap_corrupt();
 		uintptr_t enc, next;
 		memcpy(&enc, h + 1, sizeof(enc));
 		next = enc ^ ((uintptr_t)h >> 12) ^ heap.key;
-		heap.free_list[c] = next ? next ^ heap.key : 0;
+		heap.free_list[c] = next == heap.last ? 0 : next ^ heap.key;
 	} else {
 		if ((size_t)(heap.end - heap.bump) < block) {
 			/* The rest of the old chunk is left unused: at most one
@@ -171,10 +181,13 @@ void free(void *p)
 {
 	if (!p)
 		return;
+	/* A second free of a small block finds it marked free; of a large
+	 * one, most likely an unmapped header (SIGSEGV). */
 	struct heap_hdr *h = heap_header(p);
-	if (h->free)
-		heap_corrupt(); /* a double free */
 	if (h->class == HEAP_ALIGNED) {
+		/* Marked too: its base may be reused while p is still around. */
+		h->free = 1;
+		h->check = heap_check(h);
 		free((char *)p - h->size);
 		return;
 	}
@@ -187,7 +200,7 @@ void free(void *p)
 	h->free = 1;
 	h->check = heap_check(h);
 	uintptr_t head = heap.free_list[h->class];
-	uintptr_t enc = (head ? head ^ heap.key : 0) ^ ((uintptr_t)h >> 12) ^ heap.key;
+	uintptr_t enc = (head ? head ^ heap.key : heap.last) ^ ((uintptr_t)h >> 12) ^ heap.key;
 	memcpy(p, &enc, sizeof(enc));
 	heap.free_list[h->class] = (uintptr_t)h ^ heap.key;
 }

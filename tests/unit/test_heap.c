@@ -21,6 +21,7 @@
 static void *(*volatile do_malloc)(size_t) = malloc;
 static void (*volatile do_free)(void *) = free;
 static void *(*volatile do_calloc)(size_t, size_t) = calloc;
+static void *(*volatile do_realloc)(void *, size_t) = realloc;
 
 static bool filled(const unsigned char *p, size_t n, unsigned char v)
 {
@@ -32,29 +33,38 @@ static bool filled(const unsigned char *p, size_t n, unsigned char v)
 
 static void sizes(void)
 {
-	static const size_t n[] = { 0, 1, 15, 16, 17, 100, 4096, 65535, 65536, 65537, 1 << 20 };
+	/* Every class's edges (16 << k and one more), then the large blocks. */
+	size_t n[40];
+	size_t m = 0;
+	n[m++] = 0;
+	n[m++] = 1;
+	for (size_t k = 16; k <= 65536; k *= 2) {
+		n[m++] = k;
+		n[m++] = k + 1;
+	}
+	n[m++] = 1 << 20;
 	bool ok = true;
 	void *p[sizeof(n) / sizeof(n[0])];
-	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+	for (size_t i = 0; i < m; i++) {
 		p[i] = do_malloc(n[i]);
 		ok = ok && p[i] && ((uintptr_t)p[i] & 15) == 0 && malloc_usable_size(p[i]) >= n[i];
 		if (p[i])
 			memset(p[i], (int)i + 1, n[i]);
 	}
-	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+	for (size_t i = 0; i < m; i++) {
 		ok = ok && filled(p[i], n[i], (unsigned char)(i + 1));
 		do_free(p[i]);
 	}
-	TAP_OK(ok, "blocks of 0 bytes to 1 MiB: 16-byte aligned, as large as asked, "
-	       "each keeps what was written");
+	TAP_OK(ok, "blocks of 0 bytes to 1 MiB, at both edges of every class: 16-byte "
+	       "aligned, as large as asked, each keeps what was written");
 }
 
 static void reuse(void)
 {
 	void *a = do_malloc(40);
 	do_free(a);
-	void *b = do_malloc(33);
-	TAP_OK(a == b, "a freed block is what the next allocation of its size gets");
+	void *b = do_malloc(64);
+	TAP_OK(a == b, "a freed block is what the next allocation of its class gets");
 	memset(b, 0xa5, 64);
 	do_free(b);
 	unsigned char *c = calloc(8, 8);
@@ -95,7 +105,7 @@ static void aligned(void)
 	}
 	TAP_OK(ok, "aligned_alloc up to 8 KiB: aligned, usable, reallocated and freed");
 	void *q = NULL;
-	TAP_OK(posix_memalign(&q, 3, 8) == EINVAL && !q, "posix_memalign refuses an alignment "
+	TAP_OK(posix_memalign(&q, 24, 8) == EINVAL && !q, "posix_memalign refuses an alignment "
 	       "that is not a power of two");
 }
 
@@ -133,6 +143,29 @@ static void bad_header(void)
 	do_free(p);
 }
 
+static void realloc_freed(void)
+{
+	void *p = do_malloc(24);
+	do_free(p);
+	do_realloc(p, 10); /* would hand back a block on the free list */
+}
+
+static void aligned_twice(void)
+{
+	void *p = aligned_alloc(64, 100);
+	do_free(p);
+	do_malloc(180); /* its base again, in use */
+	do_free(p);
+}
+
+static void large_size(void)
+{
+	unsigned char *p = do_malloc(1 << 20);
+	uint64_t huge = 1ull << 40;
+	memcpy(p - 8, &huge, sizeof(huge)); /* the header's size field */
+	do_free(p); /* would munmap whatever lies beyond */
+}
+
 /* A free block's link pointed at memory of the attacker's choice. */
 static unsigned char target[256] __attribute__((aligned(16)));
 
@@ -153,6 +186,10 @@ int main(void)
 	aligned();
 	TAP_OK(aborts(double_free), "a double free aborts");
 	TAP_OK(aborts(bad_header), "a block whose header was overwritten aborts when freed");
+	TAP_OK(aborts(realloc_freed), "realloc of a freed block aborts");
+	TAP_OK(aborts(aligned_twice), "a double free of an aligned block aborts, after its "
+	       "base was reused too");
+	TAP_OK(aborts(large_size), "a large block whose size was overwritten aborts when freed");
 	TAP_OK(dies(forged_link, true), "a forged link in a free block ends the process: no "
 	       "allocation lands where it pointed");
 	return tap_done();
