@@ -114,15 +114,8 @@ int guard_rule_nr(size_t i)
 #define ARG_LO(i) (offsetof(struct seccomp_data, args[0]) + 8 * (i) + 4)
 #endif
 
-static void emit(struct guard *g, struct sock_filter insn)
-{
-	if (g->len < GUARD_MAX_INSNS)
-		g->insns[g->len] = insn;
-	g->len++; /* counted past the end: guard_build notices */
-}
-
 #define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
-#define JEQ(k, jt, jf) ((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, jt, jf))
+#define JUMP(op, k) ((struct sock_filter)BPF_JUMP(BPF_JMP | (op) | BPF_K, k, 0, 0))
 
 /* The values that, as a pid argument, reach landjail. */
 struct pidset {
@@ -130,6 +123,29 @@ struct pidset {
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
 };
+
+static void pidset_make(struct pidset *ps, pid_t supervisor, pid_t reaper, pid_t caller,
+			pid_t pgrp, unsigned flags)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->v[ps->n++] = (uint32_t)supervisor;
+	if (reaper > 0) {
+		ps->v[ps->n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
+		pid_t rg = getpgid(reaper);         /* its group, when ours is another */
+		if (rg > 0 && rg != pgrp)
+			ps->v[ps->n++] = (uint32_t)-rg;
+	}
+	/* The application that started landjail: the program must not end
+	 * or starve the job's own process (its group is the reaper's). */
+	if (caller > 1 && caller != supervisor && caller != reaper)
+		ps->v[ps->n++] = (uint32_t)caller;
+	ps->v[ps->n++] = (uint32_t)-1;    /* every process the user may signal */
+	ps->v[ps->n++] = (uint32_t)-pgrp; /* landjail's process group */
+	if (flags & GUARD_SAME_GROUP) {
+		ps->v[ps->n++] = 0;       /* the caller's own group, landjail's too */
+		ps->group0 = true;
+	}
+}
 
 static size_t rule_values(const struct guard_rule *r, const struct pidset *ps,
 			  const uint32_t **v)
@@ -147,100 +163,210 @@ static size_t rule_values(const struct guard_rule *r, const struct pidset *ps,
 	return n;
 }
 
-static size_t rule_len(const struct guard_rule *r, const struct pidset *ps)
-{
-	const uint32_t *v;
-	if (r->kind == GUARD_UNSET)
-		return 5;
-	return r->kind == GUARD_ALWAYS ? 1 : 3 + rule_values(r, ps, &v);
-}
-
-/* nr matches: load the argument, keep the bits, none set: refuse. */
-static void emit_unset(struct guard *g, const struct guard_rule *r, size_t deny_at)
-{
-	emit(g, JEQ((uint32_t)r->nr, 0, 4));
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg)));
-	emit(g, STMT(BPF_ALU | BPF_AND | BPF_K, r->values[0]));
-	size_t to = deny_at - (g->len + 1);
-	emit(g, JEQ(0, (uint8_t)to, 0));
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-}
-
-/* One rule's test, entered with nr loaded: when nr matches, load the
- * argument and compare; a match jumps to the shared refusal at the end. */
-static void emit_rule(struct guard *g, const struct guard_rule *r, const struct pidset *ps,
-		      size_t deny_at)
-{
-	if (r->kind == GUARD_UNSET) {
-		emit_unset(g, r, deny_at);
-		return;
-	}
-	const uint32_t *v;
-	size_t n = r->kind == GUARD_ALWAYS ? 0 : rule_values(r, ps, &v);
-	/* On a mismatch skip the load, the n compares and the reload of nr. */
-	size_t skip = r->kind == GUARD_ALWAYS ? 0 : n + 2;
-	if (r->kind == GUARD_ALWAYS) {
-		size_t to = deny_at - (g->len + 1);
-		emit(g, JEQ((uint32_t)r->nr, (uint8_t)to, 0));
-		return;
-	}
-	emit(g, JEQ((uint32_t)r->nr, 0, (uint8_t)skip));
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg)));
-	for (size_t i = 0; i < n; i++) {
-		size_t to = deny_at - (g->len + 1);
-		emit(g, JEQ(v[i], (uint8_t)to, 0));
-	}
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-}
-
 static bool wanted(const struct guard_rule *r, unsigned flags)
 {
 	return !r->when || (r->when & flags);
 }
 
+/* The table itself, as the filter must decide: the reference the unit
+ * test holds the compiled program to. */
+static bool rule_refuses(const struct guard_rule *r, const struct pidset *ps,
+			 const uint64_t args[6])
+{
+	uint32_t a = (uint32_t)args[r->arg];
+	const uint32_t *v;
+	switch (r->kind) {
+	case GUARD_ALWAYS:
+		return true;
+	case GUARD_UNSET:
+		return !(a & r->values[0]);
+	default:
+		for (size_t i = 0, n = rule_values(r, ps, &v); i < n; i++)
+			if (a == v[i])
+				return true;
+		return false;
+	}
+}
+
+bool guard_refuses(pid_t supervisor, pid_t reaper, pid_t caller, pid_t pgrp, unsigned flags,
+		   int nr, const uint64_t args[6])
+{
+	struct pidset ps;
+	pidset_make(&ps, supervisor, reaper, caller, pgrp, flags);
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].nr == nr && wanted(&rules[i], flags) && rule_refuses(&rules[i], &ps, args))
+			return true;
+	return false;
+}
+
+/* ---- the program ------------------------------------------------------------
+ *
+ * A search on the call number, then one block per call that has rules.
+ * When a filter is attached the kernel runs it once for every call
+ * number, to learn which calls it always allows (and then skips it for
+ * those): a chain of twenty compares costs that walk twenty steps per
+ * number, a tree of them five.  Jumps are forward and 8-bit: a label is
+ * a position known only once it is emitted, so jumps to it are noted and
+ * patched at the end. */
+
+#define MAX_LABELS 64
+#define MAX_FIXES 192
+
+struct emitter {
+	struct guard *g;
+	size_t label_at[MAX_LABELS];
+	int n_labels;
+	struct { size_t at; int label; } fix[MAX_FIXES];
+	size_t n_fix;
+	bool overflow;
+};
+
+static void emit(struct emitter *e, struct sock_filter insn)
+{
+	if (e->g->len < GUARD_MAX_INSNS)
+		e->g->insns[e->g->len] = insn;
+	else
+		e->overflow = true;
+	e->g->len++;
+}
+
+static int new_label(struct emitter *e)
+{
+	if (e->n_labels == MAX_LABELS) {
+		e->overflow = true;
+		return 0;
+	}
+	return e->n_labels++;
+}
+
+static void place(struct emitter *e, int label)
+{
+	e->label_at[label] = e->g->len;
+}
+
+/* A compare whose true branch goes to label; false falls through. */
+static void emit_jump_to(struct emitter *e, uint16_t op, uint32_t k, int label)
+{
+	if (e->n_fix == MAX_FIXES) {
+		e->overflow = true;
+		return;
+	}
+	e->fix[e->n_fix].at = e->g->len;
+	e->fix[e->n_fix++].label = label;
+	emit(e, JUMP(op, k));
+}
+
+static bool resolve(struct emitter *e)
+{
+	for (size_t i = 0; i < e->n_fix; i++) {
+		size_t at = e->fix[i].at, to = e->label_at[e->fix[i].label];
+		if (at >= GUARD_MAX_INSNS || to <= at || to - at - 1 > 255)
+			return false;
+		e->g->insns[at].jt = (uint8_t)(to - at - 1);
+	}
+	return true;
+}
+
+#define RET_ALLOW STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#define RET_DENY STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define LD_ARG(i) STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(i))
+
+/* The calls with rules, in order, and where each one's block starts. */
+struct calls {
+	int nr[ARRAY_SIZE(rules)];
+	int block[ARRAY_SIZE(rules)];
+	size_t n;
+};
+
+/* nr[lo..hi) by halves; a leaf of up to three compares, then allow. */
+static void emit_search(struct emitter *e, const struct calls *c, size_t lo, size_t hi)
+{
+	if (hi - lo <= 3) {
+		for (size_t i = lo; i < hi; i++)
+			emit_jump_to(e, BPF_JEQ, (uint32_t)c->nr[i], c->block[i]);
+		emit(e, RET_ALLOW);
+		return;
+	}
+	size_t mid = lo + (hi - lo) / 2;
+	int upper = new_label(e);
+	emit_jump_to(e, BPF_JGE, (uint32_t)c->nr[mid], upper);
+	emit_search(e, c, lo, mid);
+	place(e, upper);
+	emit_search(e, c, mid, hi);
+}
+
+/* One rule's test: on a match, on to the refusal. */
+static void emit_rule(struct emitter *e, const struct guard_rule *r, const struct pidset *ps,
+		      int deny)
+{
+	const uint32_t *v;
+	switch (r->kind) {
+	case GUARD_ALWAYS:
+		emit(e, RET_DENY);
+		return;
+	case GUARD_UNSET:
+		emit(e, LD_ARG(r->arg));
+		emit(e, STMT(BPF_ALU | BPF_AND | BPF_K, r->values[0]));
+		emit_jump_to(e, BPF_JEQ, 0, deny);
+		return;
+	default:
+		emit(e, LD_ARG(r->arg));
+		for (size_t i = 0, n = rule_values(r, ps, &v); i < n; i++)
+			emit_jump_to(e, BPF_JEQ, v[i], deny);
+	}
+}
+
+static void calls_of(struct calls *c, unsigned flags)
+{
+	c->n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (!wanted(&rules[i], flags))
+			continue;
+		size_t k = 0;
+		while (k < c->n && c->nr[k] < rules[i].nr)
+			k++;
+		if (k < c->n && c->nr[k] == rules[i].nr)
+			continue;
+		memmove(&c->nr[k + 1], &c->nr[k], (c->n - k) * sizeof(c->nr[0]));
+		c->nr[k] = rules[i].nr;
+		c->n++;
+	}
+}
+
 int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t caller, pid_t pgrp,
 		unsigned flags)
 {
-	bool same_group = flags & GUARD_SAME_GROUP;
-	struct pidset ps = { .n = 0 };
-	ps.v[ps.n++] = (uint32_t)supervisor;
-	if (reaper > 0) {
-		ps.v[ps.n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
-		pid_t rg = getpgid(reaper);       /* its group, when ours is another */
-		if (rg > 0 && rg != pgrp)
-			ps.v[ps.n++] = (uint32_t)-rg;
-	}
-	/* The application that started landjail: the program must not end
-	 * or starve the job's own process (its group is the reaper's). */
-	if (caller > 1 && caller != supervisor && caller != reaper)
-		ps.v[ps.n++] = (uint32_t)caller;
-	ps.v[ps.n++] = (uint32_t)-1;    /* every process the user may signal */
-	ps.v[ps.n++] = (uint32_t)-pgrp; /* landjail's process group */
-	if (same_group) {
-		ps.v[ps.n++] = 0;       /* the caller's own group, landjail's too */
-		ps.group0 = true;
-	}
-
+	struct pidset ps;
+	pidset_make(&ps, supervisor, reaper, caller, pgrp, flags);
 	memset(g, 0, sizeof(*g));
-	size_t total = 4 + 2; /* header, then allow and deny */
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (wanted(&rules[i], flags))
-			total += rule_len(&rules[i], &ps);
-	if (total > GUARD_MAX_INSNS || total > 255)
-		return -E2BIG; /* jumps are 8 bits: the table outgrew the layout */
-	size_t deny_at = total - 1;
+	struct emitter e = { .g = g };
+	struct calls c;
+	calls_of(&c, flags);
+	for (size_t i = 0; i < c.n; i++)
+		c.block[i] = new_label(&e);
+	int deny = new_label(&e);
 
 	/* Another architecture: not ours to judge (the main filter kills it). */
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-	emit(g, JEQ(seccomp_arch_native(), 1, 0));
-	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(g, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (wanted(&rules[i], flags))
-			emit_rule(g, &rules[i], &ps, deny_at);
-	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	emit(g, STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));
-	return g->len == total ? 0 : -EFAULT;
+	emit(&e, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	emit(&e, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 1, 0));
+	emit(&e, RET_ALLOW);
+	emit(&e, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+	emit_search(&e, &c, 0, c.n);
+	/* Each call's block: its rules in the table's order, then allow. */
+	for (size_t i = 0; i < c.n; i++) {
+		place(&e, c.block[i]);
+		for (size_t r = 0; r < ARRAY_SIZE(rules); r++)
+			if (rules[r].nr == c.nr[i] && wanted(&rules[r], flags))
+				emit_rule(&e, &rules[r], &ps, deny);
+		emit(&e, RET_ALLOW);
+	}
+	place(&e, deny);
+	emit(&e, RET_DENY);
+	if (e.overflow || !resolve(&e)) {
+		g->len = 0;
+		return -E2BIG; /* the table outgrew the layout */
+	}
+	return 0;
 }
 
 int guard_enter(const struct guard *g)

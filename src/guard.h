@@ -15,16 +15,19 @@
  *
  * Written by hand rather than with libseccomp: it depends on the
  * supervisor's pid, so it is built afresh for every run (a hundred-odd
- * instructions, no allocation), while the main filter stays cacheable. */
+ * instructions, no allocation), while the main filter stays cacheable.
+ * A search on the call number, not a chain of compares: attaching a
+ * filter runs it once for every call number (guard.c). */
 #ifndef LANDJAIL_GUARD_H
 #define LANDJAIL_GUARD_H
 
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
-#define GUARD_MAX_INSNS 200
+#define GUARD_MAX_INSNS 255
 
 struct guard {
 	struct sock_filter insns[GUARD_MAX_INSNS];
@@ -49,6 +52,12 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t caller, p
 /* The rule table, for the unit test: how many rules, and each one's call. */
 size_t guard_rule_count(void);
 int guard_rule_nr(size_t i);
+
+/* What the guard built with the same arguments must decide for a call
+ * of this architecture: the table evaluated directly, which the unit
+ * test holds the compiled program to. */
+bool guard_refuses(pid_t supervisor, pid_t reaper, pid_t caller, pid_t pgrp, unsigned flags,
+		   int nr, const uint64_t args[6]);
 
 /* In the child, after no_new_privs: install it.  0 or -errno. */
 int guard_enter(const struct guard *g);
