@@ -122,27 +122,36 @@ struct pidset {
 	uint32_t v[7];
 	size_t n;
 	bool group0; /* v[n - 1] is 0, for kill(0) */
+	bool full;   /* a value did not fit */
 };
+
+static void pidset_add(struct pidset *ps, uint32_t v)
+{
+	if (ps->n < ARRAY_SIZE(ps->v))
+		ps->v[ps->n++] = v;
+	else
+		ps->full = true; /* guard_build refuses rather than guard less */
+}
 
 static void pidset_make(struct pidset *ps, pid_t supervisor, pid_t reaper, pid_t caller,
 			pid_t pgrp, unsigned flags)
 {
 	memset(ps, 0, sizeof(*ps));
-	ps->v[ps->n++] = (uint32_t)supervisor;
+	pidset_add(ps, (uint32_t)supervisor);
 	if (reaper > 0) {
-		ps->v[ps->n++] = (uint32_t)reaper; /* the process the caller started: reaper.h */
-		pid_t rg = getpgid(reaper);         /* its group, when ours is another */
+		pidset_add(ps, (uint32_t)reaper); /* the process the caller started: reaper.h */
+		pid_t rg = getpgid(reaper);        /* its group, when ours is another */
 		if (rg > 0 && rg != pgrp)
-			ps->v[ps->n++] = (uint32_t)-rg;
+			pidset_add(ps, (uint32_t)-rg);
 	}
 	/* The application that started landjail: the program must not end
 	 * or starve the job's own process (its group is the reaper's). */
 	if (caller > 1 && caller != supervisor && caller != reaper)
-		ps->v[ps->n++] = (uint32_t)caller;
-	ps->v[ps->n++] = (uint32_t)-1;    /* every process the user may signal */
-	ps->v[ps->n++] = (uint32_t)-pgrp; /* landjail's process group */
+		pidset_add(ps, (uint32_t)caller);
+	pidset_add(ps, (uint32_t)-1);    /* every process the user may signal */
+	pidset_add(ps, (uint32_t)-pgrp); /* landjail's process group */
 	if (flags & GUARD_SAME_GROUP) {
-		ps->v[ps->n++] = 0;       /* the caller's own group, landjail's too */
+		pidset_add(ps, 0);       /* the caller's own group, landjail's too */
 		ps->group0 = true;
 	}
 }
@@ -362,7 +371,7 @@ int guard_build(struct guard *g, pid_t supervisor, pid_t reaper, pid_t caller, p
 	}
 	place(&e, deny);
 	emit(&e, RET_DENY);
-	if (e.overflow || !resolve(&e)) {
+	if (ps.full || e.overflow || !resolve(&e)) {
 		g->len = 0;
 		return -E2BIG; /* the table outgrew the layout */
 	}

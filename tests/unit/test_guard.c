@@ -4,16 +4,21 @@
  * to 1100 and each rule's call with every value that matters in each of
  * its first three arguments (the pids, the table's values and their
  * neighbours, with and without high bits), the program must refuse
- * exactly what the table refuses; and a call of another architecture is
- * not the guard's to judge. */
+ * exactly what the table refuses (and for x32's numbers and the far end
+ * of the range); a call of another architecture is not the guard's to
+ * judge; and cases written out by hand check the table and the pid list
+ * themselves, which the reference shares with the program. */
 #include <linux/audit.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bpf_interp.h"
+#include "compat.h" /* MFD_NOEXEC_SEAL */
 #include "guard.h"
 #include "tap.h"
 
@@ -42,7 +47,7 @@ static bool is_rule_nr(int nr)
 /* The values worth trying as an argument of a call with rules. */
 static size_t candidates(const struct run *r, uint64_t *v)
 {
-	static const uint64_t fixed[] = { 0, 1, 2, 3, 4, 8, 9, 10, 15, 16, 0x8901, 0x8902,
+	static const uint64_t fixed[] = { 0, 1, 2, 3, 4, 8, 9, 10, 15, 16, 35, 36, 37, 0x8901, 0x8902,
 					  0x5410, 0x540f, 1024, 1025, 1026, 0x7fffffff,
 					  0xffffffff, 0xfffffffe };
 	size_t n = 0;
@@ -57,12 +62,20 @@ static size_t candidates(const struct run *r, uint64_t *v)
 	return n;
 }
 
+/* Every number below 1100, then x32's and the far end. */
+static int call_number(int i)
+{
+	static const int far[] = { 0x40000000 | 62, 0x40000000 | 157, 0x7fffffff, -1, -2 };
+	return i < 1100 ? i : far[i - 1100];
+}
+
 static size_t disagreements(const struct guard *g, const struct run *r, unsigned flags)
 {
 	uint32_t native = seccomp_arch_native();
 	uint64_t vals[64];
 	size_t nv = candidates(r, vals), bad = 0;
-	for (int nr = 0; nr < 1100; nr++) {
+	for (int c = 0; c < 1105; c++) {
+		int nr = call_number(c);
 		uint64_t args[6] = { 0 };
 		size_t tries = is_rule_nr(nr) ? nv : 1;
 		for (unsigned a = 0; a < 3; a++) {
@@ -95,8 +108,60 @@ static bool foreign_allowed(const struct guard *g)
 	return true;
 }
 
+/* Cases written out by hand, so that a wrong table entry or pid list,
+ * which the reference above shares with the program, shows too. */
+static uint32_t call(const struct guard *g, int nr, uint64_t a0, uint64_t a1)
+{
+	uint64_t args[6] = { a0, a1 };
+	return verdict(g, seccomp_arch_native(), nr, args);
+}
+
+static void by_hand(void)
+{
+	const pid_t sup = 4321, reaper = 4320, caller = 4000, pgrp = 4321;
+	struct guard all, sched;
+	bool ok = guard_build(&all, sup, reaper, caller, pgrp, GUARD_SIGNALS | GUARD_SAME_GROUP |
+			      GUARD_NO_LISTEN | GUARD_NO_SUBREAPER) == 0 &&
+		  guard_build(&sched, sup, reaper, caller, pgrp, 0) == 0;
+	TAP_OK(ok, "both guards build");
+	if (!ok)
+		return;
+	TAP_OK(call(&all, SYS_kill, (uint32_t)sup, 9) == DENY &&
+	       call(&all, SYS_kill, (uint32_t)reaper, 9) == DENY &&
+	       call(&all, SYS_kill, (uint32_t)caller, 9) == DENY &&
+	       call(&all, SYS_kill, (uint32_t)-1, 9) == DENY &&
+	       call(&all, SYS_kill, (uint32_t)-pgrp, 9) == DENY &&
+	       call(&all, SYS_kill, 0, 9) == DENY &&
+	       call(&all, SYS_kill, 4322, 9) == SECCOMP_RET_ALLOW,
+	       "with the signal rules: kill of the supervisor, the reaper, the caller, everyone, "
+	       "the group, and (shared group) 0 is refused; of another pid allowed");
+	TAP_OK(call(&all, SYS_tkill, 0, 9) == SECCOMP_RET_ALLOW &&
+	       call(&all, SYS_tgkill, (uint32_t)sup, sup) == DENY,
+	       "tkill(0) is the caller itself (allowed); tgkill of the supervisor is refused");
+	TAP_OK(call(&sched, SYS_kill, (uint32_t)sup, 9) == SECCOMP_RET_ALLOW &&
+	       call(&sched, SYS_pidfd_send_signal, 3, 9) == SECCOMP_RET_ALLOW,
+	       "without the signal rules (Landlock scopes signals) kill and pidfd_send_signal pass");
+	TAP_OK(call(&sched, SYS_setpriority, 0, (uint32_t)sup) == DENY &&
+	       call(&sched, SYS_setpriority, 1, 77) == DENY &&
+	       call(&sched, SYS_setpriority, 0, 0) == SECCOMP_RET_ALLOW &&
+	       call(&sched, SYS_sched_setaffinity, (uint32_t)reaper, 0) == DENY &&
+	       call(&sched, SYS_sched_setaffinity, 0, 0) == SECCOMP_RET_ALLOW,
+	       "on every ABI: setpriority of the supervisor or a whole group, and affinity of the "
+	       "reaper, are refused; of the program itself allowed");
+	TAP_OK(call(&sched, SYS_memfd_create, 0, 0) == DENY &&
+	       call(&sched, SYS_memfd_create, 0, MFD_NOEXEC_SEAL) == SECCOMP_RET_ALLOW,
+	       "memfd_create must ask for MFD_NOEXEC_SEAL");
+	TAP_OK(call(&all, SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == DENY &&
+	       call(&sched, SYS_prctl, PR_SET_CHILD_SUBREAPER, 1) == SECCOMP_RET_ALLOW &&
+	       call(&all, SYS_prctl, PR_SET_NAME, 0) == SECCOMP_RET_ALLOW &&
+	       call(&all, SYS_listen, 3, 1) == DENY && call(&sched, SYS_listen, 3, 1) ==
+	       SECCOMP_RET_ALLOW,
+	       "a subreaper and listen() are refused only when the run asks for it");
+}
+
 int main(void)
 {
+	by_hand();
 	/* With a reaper whose group is not landjail's (a seventh pid value),
 	 * without a reaper, and with the caller as its own parent. */
 	const struct run runs[] = {
