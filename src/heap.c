@@ -226,23 +226,6 @@ void *calloc(size_t n, size_t size)
 	return p;
 }
 
-void *realloc(void *p, size_t n)
-{
-	if (!p)
-		return malloc(n);
-	struct heap_hdr *h = heap_header(p);
-	size_t have = h->class == HEAP_ALIGNED ? 0 : heap_capacity(h);
-	if (n <= have)
-		return p;
-	void *q = heap_alloc(n);
-	if (!q)
-		return NULL;
-	if (h->class == HEAP_ALIGNED)
-		have = heap_capacity(heap_header((char *)p - h->size)) - h->size;
-	memcpy(q, p, have < n ? have : n);
-	free(p);
-	return q;
-}
 
 void *aligned_alloc(size_t align, size_t n)
 {
@@ -289,4 +272,21 @@ size_t malloc_usable_size(void *p)
 		return heap_capacity(b) - h->size;
 	}
 	return heap_capacity(h);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (!p)
+		return malloc(n);
+	/* What the block holds already, an aligned one's too: n fits, or
+	 * all of it moves. */
+	size_t have = malloc_usable_size(p);
+	if (n <= have)
+		return p;
+	void *q = heap_alloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, have);
+	free(p);
+	return q;
 }
