@@ -31,7 +31,8 @@
 
 #define SHA256_BYTES 32
 
-/* With the CPU's SHA extensions where glibc reports them usable. */
+/* With the CPU's SHA extensions where they compute (glibc's CPU data, or
+ * under musl a probe of the instructions themselves: filter_cache.c). */
 void sha256(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);
 /* Always the portable rounds (for the unit test to compare). */
 void sha256_portable(const void *msg, size_t n, uint8_t out[SHA256_BYTES]);

@@ -159,5 +159,24 @@ like "  and -v says the cache cannot be created" \
 	"compiled; the filter cache $T/nohome-parent/home/.cache/landjail cannot be created" "$out"
 ok "  and that HOME was not created" test ! -e "$T/nohome-parent/home"
 
+# -- SHA-256 on a CPU without the SHA instructions ----------------------------------------------
+# Under musl the first hash runs the instructions once under a SIGILL
+# handler (filter_cache.c); where they raise SIGILL the portable rounds
+# are used, which must name and check the entries alike.  The test hook
+# makes the probe raise SIGILL (ud2) as such a CPU would.
+source_of kill >/dev/null
+is "without the SHA instructions an entry stored with them is loaded" \
+	"from the filter cache $C" "$(LANDJAIL_TEST_SHA_SIGILL=1 source_of kill)"
+# A caller that blocks SIGILL: a trap it blocks would kill us, handler
+# or not, so the probe unblocks it; the program still gets the mask.
+blocked_ill() { python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGILL})
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+out=$(LANDJAIL_TEST_SHA_SIGILL=1 blocked_ill "${as_user_cmd[@]}" env -u XDG_CACHE_HOME HOME="$T/home" \
+	"$LANDJAIL" --rox /usr --ro /proc -- /usr/bin/grep SigBlk /proc/self/status 2>&1)
+rc=$?
+is "with SIGILL blocked by the caller and the probe's SIGILL, the run succeeds" 0 "$rc"
+like "and the program starts with SIGILL (signal 4, 0x8 in SigBlk) still blocked" \
+	'^SigBlk:[[:space:]]+[0-9a-f]*[89a-f]$' "$out"
 plan "$_tap_n"
 done_testing
