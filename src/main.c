@@ -22,6 +22,7 @@
 #include "explain.h"
 #include "learn.h"
 #include "namedfiles.h"
+#include "phase.h"
 #include "filter_cache.h"
 #include "hostenv.h"
 #include "landlock.h"
@@ -192,6 +193,7 @@ static int run(const struct cli *c, struct policy *p)
 	int status = resolve_program(p, c->command[0], c->path_after, c->as_wrapper, &path);
 	if (status)
 		goto out;
+	phase_mark("resolved");
 	sb.path = path;
 	status = EXIT_LANDJAIL;
 	struct plan plan;
@@ -202,6 +204,7 @@ static int run(const struct cli *c, struct policy *p)
 	errlist_free(&el);
 	if (!planned)
 		goto out;
+	phase_mark("planned");
 	if (plan.backend == BACKEND_NAMESPACES) {
 		ns_plan_build(&ns, p);
 		sb.ns = &ns;
@@ -209,8 +212,12 @@ static int run(const struct cli *c, struct policy *p)
 			  ns.share_net ? "the caller's" : "no");
 	}
 	sb.landlock_abi = plan.abi;
-	if ((sb.landlock_abi > 0 && !prepare_landlock(p, &sb)) || !prepare_seccomp(p, &sb))
+	if (sb.landlock_abi > 0 && !prepare_landlock(p, &sb))
 		goto out;
+	phase_mark("ruleset");
+	if (!prepare_seccomp(p, &sb))
+		goto out;
+	phase_mark("filter");
 	/* The ruleset holds the rules now.  The descriptors of rules that
 	 * let the program execute or write stay open: the supervisor checks
 	 * a program's exec (exec_report.c) and its descriptor calls
@@ -224,6 +231,7 @@ static int run(const struct cli *c, struct policy *p)
 	if (c->path_after)
 		drop_wrapper_dir(&env, c->path_after);
 	sb.envp = env.v;
+	phase_mark("environ");
 	status = supervise(&sb);
 out:
 	if (sb.seccomp) {
@@ -262,6 +270,7 @@ static int run_isolated(const struct cli *c, struct policy *p)
 			diag_error("%s", msg);
 		free(msg);
 	} else {
+		phase_mark("scratch");
 		policy_open_paths(p, &el);
 		if (el.n)
 			errlist_print(&el);
@@ -269,6 +278,7 @@ static int run_isolated(const struct cli *c, struct policy *p)
 			status = explain_and_run(c, p);
 	}
 	errlist_free(&el);
+	phase_mark("ran");
 	/* Over the disk bound when it ended: as if killed at the end. */
 	if (disklimit_final() && status < 128)
 		status = 128 + SIGKILL;
@@ -350,7 +360,9 @@ static int run_policy(const struct cli *c)
 	struct errlist el = { 0 };
 	int status = 0;
 	policy_init(&p);
+	phase_mark("parsed");
 	load_policy(c, &p, &el);
+	phase_mark("profiles");
 	/* A plain run splits off its reaper now (supervise.h), before any
 	 * kernel probe a host's filter could kill (the reaper then names it)
 	 * and before the descriptors.  --explain first observes a run of its
@@ -362,8 +374,11 @@ static int run_policy(const struct cli *c)
 			return EXIT_LANDJAIL;
 		}
 	}
+	phase_mark("reaper");
 	policy_open_paths(&p, &el);
+	phase_mark("rules");
 	policy_check_forbidden(&p, &el);
+	phase_mark("forbid");
 	if (el.n) {
 		errlist_print(&el);
 		diag_error("%zu problem%s in the policy; nothing was run", el.n,
@@ -385,7 +400,9 @@ static int run_policy(const struct cli *c)
 	}
 	/* In the supervisor, the run's or a refusal's status: the caller need
 	 * not wait for the rest, nor for our exit. */
+	phase_mark("handover");
 	reaper_hand_over(status);
+	phase_write();
 	errlist_free(&el);
 	policy_free(&p);
 	return status;
@@ -425,6 +442,7 @@ static int landjail_main(int argc, char **argv, bool as_wrapper)
 
 int main(int argc, char **argv)
 {
+	phase_mark("main");
 	char *name, *dir;
 	if (!wrappers_called_as(argv[0], &name, &dir))
 		return landjail_main(argc, argv, false);

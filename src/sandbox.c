@@ -15,6 +15,7 @@
 #include "landlock.h"
 #include "syscall_filter.h"
 #include "limit.h"
+#include "phase.h"
 
 /* Before the seccomp filter: the child may still format and print. */
 SANDBOX_CHILD static noreturn void fail(struct sandbox *sb, int status, char *msg)
@@ -78,6 +79,7 @@ SANDBOX_CHILD static void arm_watchdog(struct sandbox *sb)
 SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 {
 	char *msg = NULL;
+	phase_mark("child");
 
 	/* Die with the supervisor: a sandbox nobody watches must not live on.
 	 * If it died before prctl() took effect, we are already orphaned. */
@@ -122,6 +124,7 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 	    landlock_enter(sb->policy, sb->landlock_abi, sb->ruleset_fd, &msg) < 0)
 		fail(sb, 125, msg);
 
+	phase_mark("child-landlock");
 	/* The relay's pipes on 1 and 2 (relay.h), before the closing below. */
 	int rc = sb->relay ? relay_child(sb->relay) : 0;
 	if (rc < 0)
@@ -145,16 +148,19 @@ SANDBOX_CHILD noreturn void sandbox_exec(struct sandbox *sb)
 	if (rc < 0)
 		fail(sb, 125, xasprintf("[limits] %s: %s", what, strerror(-rc)));
 
+	phase_mark("child-limits");
 	/* 5. Below Landlock ABI 6 nothing else keeps the program from
 	 * signalling landjail itself (and so escaping the timeout). */
 	if (guard_enter(&sb->guard) < 0)
 		fail(sb, 125, xasprintf("cannot protect the supervisor: %s", strerror(errno)));
 
+	phase_mark("child-guard");
 	arm_watchdog(sb);
 	/* A test of the watchdog: a call after the filter that the test's
 	 * profile refuses (test builds only). */
 	bool trap = sb->test_trap;
 
+	phase_mark("child-filter");
 	/* 6. Syscall filter, last but exec: a failure to load it can still be
 	 * printed.  From here on the child makes only calls every filter
 	 * allows: the listener handover (one sendmsg on its own socket),

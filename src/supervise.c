@@ -1,4 +1,5 @@
 #include "supervise.h"
+#include "phase.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -377,6 +378,7 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 		return EXIT_LANDJAIL;
 	}
 	sb->relay = &relay;
+	phase_mark("fork");
 	struct supervisor sv = { .child = supervise_start_child(sb), .timer_fd = timer_fd, .sb = sb,
 				 .relay = &relay };
 	if (sv.child > 0)
@@ -388,6 +390,7 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 		close_fd(&sv.timer_fd);
 		return EXIT_LANDJAIL;
 	}
+	phase_mark("execd");
 	relay_started(&relay);
 	if (!supervise_undumpable()) {
 		kill(sv.child, SIGKILL);
@@ -415,7 +418,9 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 		watch(&sv, relay.p[i].from, on_relay);
 	reap(&sv); /* a SIGCHLD may be pending already: the signalfd shows it too */
 	report_defer(true);
+	phase_mark("waiting");
 	wait_for(&sv);
+	phase_mark("exited");
 	size_t leftover = sweep(&sv);
 	/* What the program wrote last, before landjail's own last words. */
 	relay_finish(&relay, 2000);
@@ -444,6 +449,7 @@ static int supervise_tree(struct sandbox *sb, const sigset_t *watched, struct re
 	else
 		diag_info("%s exited with status %d", sb->path, status);
 	summarize(&sv, &started, leftover, status);
+	phase_mark("reported");
 	return status;
 }
 

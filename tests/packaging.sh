@@ -156,6 +156,11 @@ else
 	capped=$(clean env LANDJAIL_TEST_LANDLOCK_ABI=2 landjail --status | sed -n 's/^Landlock: ABI \([0-9]*\).*/\1/p')
 	check "the installed landjail ignores LANDJAIL_TEST_LANDLOCK_ABI (ABI $native, not 2)" \
 		test -n "$native" -a "$native" = "$capped" -a "$native" != 2
+	# Nor may it write a file an environment variable names: the clock
+	# marks of bench/phases are only in -Dphase_marks=true builds.
+	check "the installed landjail writes no phase marks (LANDJAIL_PHASE_MARKS)" \
+		sh -c 'env -i PATH=/usr/bin:/bin HOME=/nonexistent LANDJAIL_PHASE_MARKS="$1" \
+			landjail --rox /usr -- /bin/true && test ! -e "$1"' sh "$work/marks"
 	check "landjail --check base-dynamic finds the shipped profile" \
 		clean landjail --check base-dynamic
 	check "man -w landjail" clean man -w landjail
