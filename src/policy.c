@@ -119,7 +119,8 @@ void policy_free(struct policy *p)
 
 const char *policy_label(struct policy *p, const char *label)
 {
-	for (size_t i = 0; i < p->labels.n; i++)
+	/* From the latest: a profile's keys come one after another. */
+	for (size_t i = p->labels.n; i-- > 0;)
 		if (strcmp(p->labels.v[i], label) == 0)
 			return p->labels.v[i];
 	strv_push(&p->labels, xstrdup(label));

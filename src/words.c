@@ -12,17 +12,29 @@ struct buf {
 	size_t n, cap;
 };
 
+/* n bytes of s, and the terminating NUL. */
+static void buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		b->s = xrealloc(b->s, cap);
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
 static void buf_putc(struct buf *b, char c)
 {
-	b->s = grow_array(b->s, 1, b->n + 1, &b->cap);
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
+	buf_put(b, &c, 1);
 }
 
 static void buf_puts(struct buf *b, const char *s)
 {
-	while (*s)
-		buf_putc(b, *s++);
+	buf_put(b, s, strlen(s));
 }
 
 /* The buffer's string, allocated even when nothing was put in it. */
@@ -160,6 +172,14 @@ int profile_split_words(const char *in, env_lookup_fn lookup, struct strv *out,
 		struct buf b = { 0 };
 		bool quoted = false;
 		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+			/* A run of plain characters at once: every call replays
+			 * a policy's words through here (profile_cache.c). */
+			size_t plain = strcspn(p, quoted ? "\\$\"" : "\\$\" \t");
+			if (plain) {
+				buf_put(&b, p, plain);
+				p += plain;
+				continue;
+			}
 			if (*p == '"') {
 				quoted = !quoted;
 				p++;
