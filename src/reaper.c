@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -240,6 +241,17 @@ pid_t reaper_caller(void)
 	return our_caller;
 }
 
+/* The memory we share goes with the last of us to exit, and the reaper's
+ * exit is on the caller's path: so we stay until it is gone (its end of
+ * the socket closes after it let go of the memory), and the teardown
+ * happens in our exit, after the caller has its status.  Some 25 us of a
+ * call (bench/ab).  Not forever: a reaper stopped by the caller stays. */
+static void wait_reaper_exit(void)
+{
+	struct pollfd pf = { .fd = our_fd, .events = POLLIN };
+	poll(&pf, 1, 1000);
+}
+
 void reaper_hand_over(int status)
 {
 	if (!our_reaper)
@@ -247,8 +259,10 @@ void reaper_hand_over(int status)
 	fflush(NULL);
 	/* A reaper that is gone already (killed) has left us to init: nothing
 	 * waits for the status then. */
-	if (send(our_fd, &status, sizeof(status), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(status))
-		sigqueue(our_reaper, handoff_signal(), (union sigval){ .sival_int = 0 });
+	if (send(our_fd, &status, sizeof(status), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(status) &&
+	    sigqueue(our_reaper, handoff_signal(), (union sigval){ .sival_int = 0 }) == 0 &&
+	    rp.shared)
+		wait_reaper_exit();
 	close_fd(&our_fd);
 	our_reaper = 0;
 }

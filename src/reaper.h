@@ -22,7 +22,9 @@
  * so a kill of landjail's group (GNU timeout's) kills the reaper only.
  * Only killing both at once leaves the tree to the parent-death signal
  * of the program alone.  At a normal end the supervisor hands its status
- * to the reaper (reaper_hand_over), which exits with it at once. */
+ * to the reaper (reaper_hand_over), which exits with it at once; the
+ * supervisor, sharing its memory, exits after it, so that tearing that
+ * memory down is not on the caller's path. */
 #ifndef LANDJAIL_REAPER_H
 #define LANDJAIL_REAPER_H
 
