@@ -13,3 +13,5 @@ fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 LANDJAIL=$LANDJAIL "$SRCDIR/bench/run" --quick --out "$T"
+# And a bare exec against landjail ad hoc, call by call in turn (bench/ab).
+"$SRCDIR/bench/ab" -n 200 /bin/true --- "$LANDJAIL" --rox /usr -- /bin/true
