@@ -11,6 +11,7 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 
 #include "fdguard.h"
@@ -24,7 +25,7 @@ struct build {
 	uint32_t logged; /* VERDICT_LOG */
 	uint32_t sock;   /* a forbidden socket family or type, or Fast Open */
 	int nr_sendmsg;  /* the handover's call, resolved once */
-	int nr_ioctl, nr_prlimit, nr_fcntl; /* the calls whose rules are a switch */
+	int nr_ioctl, nr_prlimit, nr_fcntl, nr_personality; /* the calls whose rules are a switch */
 	int err;
 };
 
@@ -152,6 +153,26 @@ static void prlimit_rules(struct build *b, int nr)
 	struct scmp_arg_cmp none = { 0 }, c = eq32(0, 0);
 	not_in32(b, b->hard, nr, 0, self, 1, &none, 0);
 	rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+}
+
+/* The personas a program may set: Linux, with the 32-bit uname and the
+ * 2.6 version number that old builds ask for, and the query.  Every
+ * other persona or flag (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC,
+ * MMAP_PAGE_ZERO, ADDR_LIMIT_*, ...) is inherited by what the program
+ * execs and weakens its memory protections; the kernel reads the
+ * argument as unsigned int.  The set Docker's default profile allows;
+ * systemd's LockPersonality= is stricter still. */
+static const uint64_t personas[] = { PER_LINUX, PER_LINUX32, UNAME26, UNAME26 | PER_LINUX32,
+				     0xffffffffU };
+
+static void personality_rules(struct build *b, int nr)
+{
+	struct scmp_arg_cmp none = { 0 };
+	not_in32(b, b->hard, nr, 0, personas, ARRAY_SIZE(personas), &none, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(personas); i++) {
+		struct scmp_arg_cmp c = eq32(0, personas[i]);
+		rule(b, SCMP_ACT_ALLOW, nr, 1, &c);
+	}
 }
 
 static uint32_t fd_check(const struct build *b);
@@ -357,6 +378,7 @@ static const struct {
 	{ "fork", counted_rules },      { "vfork", counted_rules },
 	{ "execveat", execveat_rules }, { "ioctl", ioctl_rules },
 	{ "prlimit64", prlimit_rules }, { "sendmmsg", fastopen_rules },
+	{ "personality", personality_rules },
 	{ "sendmsg", fastopen_rules },  { "sendto", fastopen_rules },
 	{ "socket", socket_rules },     { "socketpair", socket_rules },
 	{ "utimensat", utimensat_rules },
@@ -507,6 +529,13 @@ static void prlimit_switch(const struct build *b, struct seccomp_switch *sw)
 	case_add(sw, t, 0, SCMP_ACT_ALLOW, 0);
 }
 
+static void personality_switch(const struct build *b, struct seccomp_switch *sw)
+{
+	struct seccomp_test *t = test_add(sw, 0, UINT32_MAX, b->hard, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(personas); i++)
+		case_add(sw, t, personas[i], SCMP_ACT_ALLOW, 0);
+}
+
 static void ioctl_switch(const struct build *b, struct seccomp_switch *sw)
 {
 	struct seccomp_test *t = test_add(sw, 1, UINT32_MAX, SCMP_ACT_ALLOW, 0);
@@ -532,7 +561,7 @@ static void fcntl_switch(const struct build *b, struct seccomp_switch *sw)
 		case_add(sw, fd, i, SCMP_ACT_ERRNO(EPERM), 0);
 }
 
-/* Are nr's argument rules a switch (ioctl, prlimit64, fcntl)?  Then *sw. */
+/* Are nr's argument rules a switch (ioctl, prlimit64, fcntl, personality)?  Then *sw. */
 static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
 {
 	if (nr < 0 || nr >= SECCOMP_MAX_NR || b->plan->verdict[nr] != VERDICT_ARGS ||
@@ -545,6 +574,8 @@ static bool arg_switch(const struct build *b, int nr, struct seccomp_switch *sw)
 		prlimit_switch(b, sw);
 	else if (nr == b->nr_fcntl)
 		fcntl_switch(b, sw);
+	else if (nr == b->nr_personality)
+		personality_switch(b, sw);
 	else
 		return false;
 	return !sw->overflow;
@@ -554,7 +585,8 @@ static void build_init(struct build *b, const struct seccomp_plan *plan)
 {
 	*b = (struct build){ .plan = plan, .nr_sendmsg = sysname_nr("sendmsg"),
 			     .nr_ioctl = sysname_nr("ioctl"), .nr_prlimit = sysname_nr("prlimit64"),
-			     .nr_fcntl = sysname_nr("fcntl") };
+			     .nr_fcntl = sysname_nr("fcntl"),
+			     .nr_personality = sysname_nr("personality") };
 	actions(b);
 }
 

@@ -240,6 +240,11 @@ static void describe(const struct seccomp_plan *plan, const struct seccomp_notif
 		report(LOG_WARNING, "%s[%u] %s: forbidden ioctl %s on fd %u (terminal "
 		       "input injection is never allowed)", comm, req->pid, verb,
 		       (a[1] & SECCOMP_LOW32) == TIOCSTI ? "TIOCSTI" : "TIOCLINUX", (unsigned)a[0]);
+	} else if (v == VERDICT_ARGS && nr == sysname_nr("personality")) {
+		report(LOG_WARNING, "%s[%u] %s: forbidden personality 0x%x (only PER_LINUX, "
+		       "PER_LINUX32 and UNAME26 are allowed: flags such as ADDR_NO_RANDOMIZE and "
+		       "READ_IMPLIES_EXEC would weaken the memory protections of what it runs next)",
+		       comm, req->pid, verb, (unsigned)(a[0] & SECCOMP_LOW32));
 	} else if (v == VERDICT_ARGS && nr == sysname_nr("clone") &&
 		   (a[0] & (CLONE_FILES | CLONE_THREAD | SECCOMP_CLONE_NEW_ANY)) == CLONE_FILES) {
 		report(LOG_WARNING, "%s[%u] %s: forbidden syscall clone (%d) with CLONE_FILES "

@@ -33,6 +33,7 @@ static const struct {
 	{ "clone", REFINE_ALWAYS },      /* no new namespaces; threads only without fork */
 	{ "ioctl", REFINE_ALWAYS },      /* no terminal input injection */
 	{ "prlimit64", REFINE_ALWAYS },  /* only the caller's own limits */
+	{ "personality", REFINE_ALWAYS }, /* no persona that weakens what it execs */
 	{ "socket", REFINE_SOCKETS },    /* the families [network] allows */
 	{ "socketpair", REFINE_SOCKETS },
 	{ "sendto", REFINE_TCP },        /* no TCP Fast Open past Landlock's ports */

@@ -133,7 +133,7 @@ void seccomp_plain_actions(const struct seccomp_plan *plan, int64_t *action, uin
  * values: equal to value[i] gets action[i], or the decision of test
  * next[i] when that is not 0; no value equal gets otherwise, or test
  * next_otherwise.  A test only names later ones; test 0 is the first.
- * seccomp_args.c makes them (ioctl, prlimit64, fcntl) next to the same
+ * seccomp_args.c makes them (ioctl, prlimit64, fcntl, personality) next to the same
  * rules for libseccomp; the range dispatch compares itself. */
 #define SECCOMP_SWITCH_MAX 8
 #define SECCOMP_SWITCH_TESTS 3

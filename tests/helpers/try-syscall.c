@@ -228,6 +228,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(op, "kill") == 0) /* signal 0: only the permission check */
 		return result(kill((pid_t)atoi(arg), 0));
+	if (strcmp(op, "personality") == 0) /* set the persona ARG (0x... allowed) */
+		return result(syscall(SYS_personality, strtoul(arg, NULL, 0)) == -1 ? -1 : 0);
 	if (strcmp(op, "kill-self") == 0)
 		return result(kill(getpid(), 0));
 	if (strcmp(op, "msync") == 0) {

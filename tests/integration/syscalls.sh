@@ -20,6 +20,7 @@ profile nofork '[syscalls]' 'default = errno' "$BASE" 'allow = @process @threads
 profile forkonly '[syscalls]' 'default = kill' "$BASE" 'allow = wait4' 'fork = yes'
 profile uring '[syscalls]' 'allow = @io-uring'
 profile chmod '[syscalls]' 'allow = chmod'
+profile persona '[syscalls]' 'default = kill' "$BASE" 'allow = personality'
 profile ioctl '[syscalls]' 'default = kill' "$BASE" 'allow = ioctl @process @threads' \
 	'fork = yes' '[filesystem]' 'dev = /dev/ptmx /dev/pts'
 
@@ -32,6 +33,7 @@ touch "$T/outside/mine"
 chown "$LJ_UID:$LJ_UID" "$T/outside/mine"
 is "outside: chmod of our own file works" ok "$(as_user "$TS" chmod "$T/outside/mine")"
 is "outside: int 0x80 works" ok "$(as_user "$TS" int80)"
+is "outside: personality(ADDR_NO_RANDOMIZE) works" ok "$(as_user "$TS" personality 0x0040000)"
 is "outside: an x32 call fails only with ENOSYS" ENOSYS "$(as_user "$TS" x32)"
 
 for abi in "${abis[@]}"; do
@@ -49,6 +51,14 @@ for abi in "${abis[@]}"; do
 	is "$A chmod of the user's own file outside is refused" EPERM "$(t "$abi" -- "$TS" chmod "$T/outside/mine")"
 	like "$A and reported" 'forbidden syscall chmod \(90\)' "$(cat "$T/err")"
 	is "$A allow = chmod: it works" ok "$(t "$abi" -p "$T/chmod.ini" -- "$TS" chmod "$T/outside/mine")"
+	is "$A personality(ADDR_NO_RANDOMIZE) is refused" EPERM "$(t "$abi" -- "$TS" personality 0x0040000)"
+	like "$A and reported with the value" "forbidden personality 0x40000 \(only PER_LINUX, PER_LINUX32 and UNAME26" "$(cat "$T/err")"
+	is "$A personality(READ_IMPLIES_EXEC) is refused" EPERM "$(t "$abi" -- "$TS" personality 0x0400000)"
+	is "$A personality(PER_LINUX32) works" ok "$(t "$abi" -- "$TS" personality 8)"
+	is "$A the personality query works" ok "$(t "$abi" -- "$TS" personality 0xffffffff)"
+	is "$A allow = personality: ADDR_NO_RANDOMIZE still ends the sandbox" 159 \
+		"$(t "$abi" -p "$T/persona.ini" -- "$TS" personality 0x0040000 >/dev/null; echo "$rc")"
+	is "$A allow = personality: PER_LINUX works" ok "$(t "$abi" -p "$T/persona.ini" -- "$TS" personality 0)"
 	is "$A clone with CLONE_NEWUSER is refused" EPERM "$(t "$abi" -- "$TS" unshare-clone)"
 	like "$A and reported" "namespace flags" "$(cat "$T/err")"
 	is "$A a plain fork works without [syscalls]" ok "$(t "$abi" -- "$TS" fork)"
@@ -109,6 +119,8 @@ if LANDJAIL_TEST_NO_USER_NOTIF=1 lj -v --rox /usr -- true 2>&1 | grep -q "report
 	is "no notification: default = errno gives EPERM" EPERM "$(t "" -p "$T/errno.ini" -- "$TS" msync)"
 	is "no notification: io_uring_setup is refused" EPERM "$(t "" -- "$TS" io_uring_setup)"
 	is "no notification: a UDP socket is refused" EACCES "$(t "" -- "$TS" udp-send 9)"
+	is "no notification: personality(ADDR_NO_RANDOMIZE) is refused" EPERM "$(t "" -- "$TS" personality 0x0040000)"
+	is "no notification: personality(PER_LINUX) works (control)" ok "$(t "" -- "$TS" personality 0)"
 	is "no notification: TIOCSTI is refused" EPERM "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocsti)"
 	is "no notification: another ioctl works (control)" ok "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocgwinsz)"
 	unset LANDJAIL_TEST_NO_USER_NOTIF

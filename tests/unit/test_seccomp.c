@@ -93,6 +93,8 @@ static void vectors_for(int nr, struct vectors *v)
 		CLONE_NEWNET, CLONE_THREAD | CLONE_VM | CLONE_SIGHAND, SIGCHLD, MSG_FASTOPEN,
 		MSG_FASTOPEN | MSG_NOSIGNAL, MSG_NOSIGNAL, 0x7fff0000, 0xffffffff,
 		0x100000000ULL | TIOCSTI, 0xffffffff00000000ULL,
+		/* personas: PER_LINUX32, UNAME26, ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC */
+		8, 0x20000, 0x20008, 0x40000, 0x400000, 0x100000000ULL | 0x40000,
 	};
 	v->n = 0;
 	add(v, 0, 0, 0, 0);
@@ -100,7 +102,8 @@ static void vectors_for(int nr, struct vectors *v)
 		    nr == sysname_nr("ioctl") || nr == sysname_nr("clone") ||
 		    nr == sysname_nr("prlimit64") || nr == sysname_nr("sendto") ||
 		    nr == sysname_nr("sendmsg") || nr == sysname_nr("sendmmsg") ||
-		    nr == sysname_nr("utimensat") || nr == sysname_nr("truncate");
+		    nr == sysname_nr("utimensat") || nr == sysname_nr("truncate") ||
+		    nr == sysname_nr("personality");
 	if (!rich) {
 		add(v, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff);
 		add(v, NOTIFY_FD, 1, 2, 3);
@@ -182,7 +185,7 @@ static void generated_bases(void)
 		{ "(fork = no)", SYS_UNSET, 0, NULL },
 		{ "(allow @io-uring, no default)", SYS_UNSET, -1, "@io-uring chmod" },
 		{ "(default = kill)", SYS_KILL, -1, NULL },
-		{ "(default = errno, @system-service, fork)", SYS_ERRNO, 1, "@system-service" },
+		{ "(default = errno, @system-service, fork)", SYS_ERRNO, 1, "@system-service personality" },
 		{ "(default = log)", SYS_LOG, -1, NULL },
 		{ "(default = kill, network, fork)", SYS_KILL, 1, "@network-io @process @threads" },
 	};
@@ -606,7 +609,7 @@ static void check_length(void)
 static const char *const deny_lines[] = {
 	"socket", "socketpair", "clone", "fork", "vfork", "clone3", "truncate", "utimensat",
 	"prlimit64", "ioctl", "sendto", "sendmsg", "sendmmsg", "@process", "@network-io",
-	"@file-metadata", "write", "msync", "chmod", "@default",
+	"@file-metadata", "write", "msync", "chmod", "@default", "personality",
 };
 
 static void combinations(bool quick)
@@ -803,6 +806,51 @@ static void check_exec_rules(void)
 	policy_free(&p);
 }
 
+/* personality: the Linux personas and the query pass, a flag that
+ * weakens what the program execs next does not, whatever the high half;
+ * with and without a supervisor to report it. */
+static void check_personality(void)
+{
+	static const struct {
+		uint64_t value;
+		bool allowed;
+	} cases[] = {
+		{ 0xffffffff, true }, { 0, true }, { 8, true }, { 0x20000, true },
+		{ 0x20008, true }, { 0x100000000ULL, true }, { 0x40000, false } /* ADDR_NO_RANDOMIZE */,
+		{ 0x400000, false } /* READ_IMPLIES_EXEC */, { 0x100000 , false } /* MMAP_PAGE_ZERO */,
+		{ 0x40008, false }, { 0xffffffff00040000ULL, false }, { 0xfffffffe, false },
+	};
+	for (int notify = 0; notify < 2; notify++) {
+		struct policy p;
+		policy_init(&p);
+		struct seccomp_plan plan;
+		if (seccomp_compile(&p, 7, notify, &plan) != 0) {
+			TAP_OK(false, "an ad hoc policy compiles (notify %d)", notify);
+			policy_free(&p);
+			continue;
+		}
+		struct seccomp_data d;
+		memset(&d, 0, sizeof(d));
+		d.arch = native_arch();
+		d.nr = sysname_nr("personality");
+		unsigned wrong = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+			d.args[0] = cases[i].value;
+			uint32_t ret = bpf_run(plan.insns, plan.len, &d);
+			int err;
+			bool passes = ret == SECCOMP_RET_ALLOW ||
+				      (ret == SECCOMP_RET_USER_NOTIF &&
+				       seccomp_answer(&plan, &d, &err) == ANSWER_CONTINUE);
+			wrong += passes != cases[i].allowed;
+		}
+		TAP_OK(wrong == 0, "personality (notify %d): PER_LINUX, PER_LINUX32, UNAME26 and the "
+		       "query pass, ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and MMAP_PAGE_ZERO do not "
+		       "(%u of %zu wrong)", notify, wrong, ARRAY_SIZE(cases));
+		seccomp_plan_free(&plan);
+		policy_free(&p);
+	}
+}
+
 static void check_table(void)
 {
 	struct policy p;
@@ -819,6 +867,7 @@ static void check_table(void)
 	seccomp_plan_free(&plan);
 	policy_free(&p);
 	check_exec_rules();
+	check_personality();
 	/* No pseudo-number ever reaches a table: names this architecture
 	 * lacks resolve to -1 (fork on aarch64, socketcall on x86_64). */
 	TAP_OK(sysname_nr("socketcall") < SECCOMP_MAX_NR, "a foreign name is no index");
