@@ -16,7 +16,7 @@
 /* Denied unless a profile allows them by name or group: each lets a
  * confined program escape or weaken the confinement (DESIGN.md §6). */
 const char seccomp_always_denied_list[] =
-	"@io-uring @keyring @module @mount @namespace @reboot @file-metadata bpf "
+	"@io-uring @keyring @module @mount @namespace @reboot @file-metadata @sysv-ipc bpf "
 	"perf_event_open userfaultfd ptrace process_vm_readv process_vm_writev";
 
 /* Calls the child makes after loading the filter: allowed whatever a

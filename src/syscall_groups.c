@@ -5,8 +5,8 @@
 
 /* Sorted by name (tests/unit/test_seccomp.c keeps it so).  Names follow
  * systemd's SystemCallFilter groups where one exists; @file-read,
- * @file-write, @file-metadata, @memory, @namespace and @threads are
- * landjail's own.  Members are x86_64/aarch64 names; a name this
+ * @file-write, @file-metadata, @memory, @namespace, @sysv-ipc and
+ * @threads are landjail's own, and @ipc leaves System V IPC to @sysv-ipc.  Members are x86_64/aarch64 names; a name this
  * architecture lacks is noted, not an error. */
 const struct syscall_group syscall_groups[] = {
 	{ "@aio", "POSIX asynchronous I/O (not io_uring)",
@@ -47,10 +47,9 @@ const struct syscall_group syscall_groups[] = {
 	  "eventfd eventfd2 poll ppoll pselect6 select" },
 	{ "@io-uring", "io_uring (its operations bypass seccomp; always denied unless allowed)",
 	  "io_uring_enter io_uring_register io_uring_setup" },
-	{ "@ipc", "pipes, System V and POSIX IPC",
+	{ "@ipc", "pipes, memfds and POSIX message queues (System V IPC is @sysv-ipc)",
 	  "memfd_create mq_getsetattr mq_notify mq_open mq_timedreceive "
-	  "mq_timedsend mq_unlink msgctl msgget msgrcv msgsnd pipe pipe2 semctl "
-	  "semget semop semtimedop shmat shmctl shmdt shmget" },
+	  "mq_timedsend mq_unlink pipe pipe2" },
 	{ "@keyring", "the kernel keyring (always denied unless allowed)",
 	  "add_key keyctl request_key" },
 	{ "@memlock", "lock memory into RAM",
@@ -92,6 +91,9 @@ const struct syscall_group syscall_groups[] = {
 	  "@aio @basic-io @default @file-system @io-event @ipc @memory @network-io "
 	  "@process @signal @sync @threads @timer ioctl getpriority sched_getparam "
 	  "sched_getscheduler sysinfo" },
+	{ "@sysv-ipc", "System V shared memory, message queues and semaphores (always "
+	  "denied unless allowed: they reach every process of the user, outside the sandbox too)",
+	  "msgctl msgget msgrcv msgsnd semctl semget semop semtimedop shmat shmctl shmdt shmget" },
 	{ "@threads", "create and coordinate threads (clone is checked by its flags)",
 	  "clone futex futex_waitv get_robust_list gettid membarrier rseq "
 	  "set_robust_list set_tid_address tgkill" },

@@ -9,6 +9,10 @@
  *   try-syscall pdeathsig SECONDS
  *                             clear the parent-death signal, print how that
  *                             went, then live that long.
+ *   try-syscall shm-create KEY
+ *                             create a System V segment KEY (mode 0600) holding
+ *                             "outside", and leave it for shm-attach KEY (by key,
+ *                             then writes) and shmat ID (by id, read-only).
  *   try-syscall serve-tcp PORT | serve-unix PATH | serve-abstract NAME
  *                             listen and accept until killed (for tests).
  */
@@ -25,7 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -228,6 +235,26 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(op, "kill") == 0) /* signal 0: only the permission check */
 		return result(kill((pid_t)atoi(arg), 0));
+	if (strcmp(op, "shm-create") == 0) {
+		int id = shmget((key_t)strtol(arg, NULL, 0), 4096, IPC_CREAT | IPC_EXCL | 0600);
+		char *m = id < 0 ? (char *)-1 : shmat(id, NULL, 0);
+		if (m != (char *)-1)
+			strcpy(m, "outside");
+		return result(m == (char *)-1 ? -1 : 0);
+	}
+	if (strcmp(op, "shm-attach") == 0) { /* find KEY, attach, overwrite */
+		int id = shmget((key_t)strtol(arg, NULL, 0), 0, 0);
+		char *m = id < 0 ? (char *)-1 : shmat(id, NULL, 0);
+		if (m != (char *)-1)
+			strcpy(m, "inside");
+		return result(m == (char *)-1 ? -1 : 0);
+	}
+	if (strcmp(op, "shmat") == 0) { /* by id, as from /proc/sysvipc/shm */
+		char *m = shmat((int)strtol(arg, NULL, 0), NULL, SHM_RDONLY);
+		return result(m == (char *)-1 ? -1 : 0);
+	}
+	if (strcmp(op, "msgget") == 0)
+		return result(msgget((key_t)strtol(arg, NULL, 0), 0));
 	if (strcmp(op, "personality") == 0) /* set the persona ARG (0x... allowed) */
 		return result(syscall(SYS_personality, strtoul(arg, NULL, 0)) == -1 ? -1 : 0);
 	if (strcmp(op, "kill-self") == 0)

@@ -34,6 +34,16 @@ chown "$LJ_UID:$LJ_UID" "$T/outside/mine"
 is "outside: chmod of our own file works" ok "$(as_user "$TS" chmod "$T/outside/mine")"
 is "outside: int 0x80 works" ok "$(as_user "$TS" int80)"
 is "outside: personality(ADDR_NO_RANDOMIZE) works" ok "$(as_user "$TS" personality 0x0040000)"
+# A System V segment of the user's, outside the sandbox (the application's,
+# say): by key or by id it must stay out of reach.
+SHM_KEY=$((0x4c4a0000 + $$ % 65536))
+ipcrm -M "$SHM_KEY" 2>/dev/null
+is "outside: the user creates a System V segment" ok "$(as_user "$TS" shm-create "$SHM_KEY")"
+SHM_ID=$(awk -v k="$SHM_KEY" '$1 == k { print $2 }' /proc/sysvipc/shm)
+is "outside: another process of the user attaches it by key" ok "$(as_user "$TS" shm-attach "$SHM_KEY")"
+is "outside: and by id" ok "$(as_user "$TS" shmat "$SHM_ID")"
+profile sysv '[syscalls]' 'default = kill' "$BASE" 'allow = @sysv-ipc'
+trap 'ipcrm -M "$SHM_KEY" 2>/dev/null; lj_cleanup' EXIT
 is "outside: an x32 call fails only with ENOSYS" ENOSYS "$(as_user "$TS" x32)"
 
 for abi in "${abis[@]}"; do
@@ -51,6 +61,11 @@ for abi in "${abis[@]}"; do
 	is "$A chmod of the user's own file outside is refused" EPERM "$(t "$abi" -- "$TS" chmod "$T/outside/mine")"
 	like "$A and reported" 'forbidden syscall chmod \(90\)' "$(cat "$T/err")"
 	is "$A allow = chmod: it works" ok "$(t "$abi" -p "$T/chmod.ini" -- "$TS" chmod "$T/outside/mine")"
+	is "$A the user's System V segment: refused by key" EPERM "$(t "$abi" -- "$TS" shm-attach "$SHM_KEY")"
+	like "$A and reported with the line that allows it" 'forbidden syscall shmget \([0-9]+\); to allow it add "allow = shmget"' "$(cat "$T/err")"
+	is "$A the user's System V segment: refused by id" EPERM "$(t "$abi" -- "$TS" shmat "$SHM_ID")"
+	is "$A a System V message queue lookup is refused" EPERM "$(t "$abi" -- "$TS" msgget "$SHM_KEY")"
+	is "$A allow = @sysv-ipc: the segment is reachable (control)" ok "$(t "$abi" -p "$T/sysv.ini" -- "$TS" shmat "$SHM_ID")"
 	is "$A personality(ADDR_NO_RANDOMIZE) is refused" EPERM "$(t "$abi" -- "$TS" personality 0x0040000)"
 	like "$A and reported with the value" "forbidden personality 0x40000 \(only PER_LINUX, PER_LINUX32 and UNAME26" "$(cat "$T/err")"
 	is "$A personality(READ_IMPLIES_EXEC) is refused" EPERM "$(t "$abi" -- "$TS" personality 0x0400000)"
@@ -119,6 +134,7 @@ if LANDJAIL_TEST_NO_USER_NOTIF=1 lj -v --rox /usr -- true 2>&1 | grep -q "report
 	is "no notification: default = errno gives EPERM" EPERM "$(t "" -p "$T/errno.ini" -- "$TS" msync)"
 	is "no notification: io_uring_setup is refused" EPERM "$(t "" -- "$TS" io_uring_setup)"
 	is "no notification: a UDP socket is refused" EACCES "$(t "" -- "$TS" udp-send 9)"
+	is "no notification: the user's System V segment is refused" EPERM "$(t "" -- "$TS" shm-attach "$SHM_KEY")"
 	is "no notification: personality(ADDR_NO_RANDOMIZE) is refused" EPERM "$(t "" -- "$TS" personality 0x0040000)"
 	is "no notification: personality(PER_LINUX) works (control)" ok "$(t "" -- "$TS" personality 0)"
 	is "no notification: TIOCSTI is refused" EPERM "$(t "" --dev /dev/ptmx --dev /dev/pts -- "$TS" tiocsti)"

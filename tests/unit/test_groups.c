@@ -77,7 +77,11 @@ int main(void)
 	TAP_OK(has_member("@io-uring", "io_uring_setup") && has_member("@debug", "ptrace") &&
 		       has_member("@file-metadata", "chmod") && has_member("@memory", "msync"),
 	       "the groups the docs name hold the calls they promise");
-	TAP_OK(!has_member("@default", "ptrace") && !has_member("@system-service", "@io-uring"),
+	TAP_OK(has_member("@sysv-ipc", "shmat") && has_member("@sysv-ipc", "msgsnd") &&
+		       has_member("@sysv-ipc", "semop") && !has_member("@ipc", "shmget"),
+	       "System V IPC is @sysv-ipc's, not @ipc's");
+	TAP_OK(!has_member("@default", "ptrace") && !has_member("@system-service", "@io-uring") &&
+		       !has_member("@system-service", "shmat") && !has_member("@system-service", "msgget"),
 	       "the broad groups leave the always-denied calls out");
 	return tap_done();
 }
